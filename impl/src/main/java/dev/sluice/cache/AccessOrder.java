@@ -1,0 +1,80 @@
+package dev.sluice.cache;
+
+/**
+ * The LRU policy: resident nodes in access order, least recently used first. A doubly linked list
+ * threaded through the nodes, so each recorded event costs O(1). Guarded by the drain lock; events
+ * reach it only through the read and write buffers.
+ */
+final class AccessOrder<K, V> {
+    private Node<K, V> head;
+    private Node<K, V> tail;
+    private int size;
+
+    /** A recorded read: the node becomes the most recently used, if it is still in the policy. */
+    void onRead(Node<K, V> node) {
+        if (node.linked && node.state() == Node.State.RESIDENT) {
+            moveToTail(node);
+        }
+    }
+
+    /**
+     * A recorded write (admission, update, or retirement outside the drain): a resident node
+     * becomes the most recently used; a retired one leaves the policy.
+     */
+    void onWrite(Node<K, V> node) {
+        if (node.state() == Node.State.RETIRED) {
+            if (node.linked) {
+                unlink(node);
+            }
+        } else if (node.linked) {
+            moveToTail(node);
+        } else {
+            linkLast(node);
+        }
+    }
+
+    Node<K, V> leastRecent() {
+        return head;
+    }
+
+    int size() {
+        return size;
+    }
+
+    void moveToTail(Node<K, V> node) {
+        if (node != tail) {
+            unlink(node);
+            linkLast(node);
+        }
+    }
+
+    void unlink(Node<K, V> node) {
+        if (node.prev == null) {
+            head = node.next;
+        } else {
+            node.prev.next = node.next;
+        }
+        if (node.next == null) {
+            tail = node.prev;
+        } else {
+            node.next.prev = node.prev;
+        }
+        node.prev = null;
+        node.next = null;
+        node.linked = false;
+        size--;
+    }
+
+    private void linkLast(Node<K, V> node) {
+        node.prev = tail;
+        node.next = null;
+        if (tail == null) {
+            head = node;
+        } else {
+            tail.next = node;
+        }
+        tail = node;
+        node.linked = true;
+        size++;
+    }
+}

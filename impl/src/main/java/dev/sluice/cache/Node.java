@@ -1,0 +1,243 @@
+package dev.sluice.cache;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One key's entry. Everything but the LRU links is guarded by the node's own monitor, a leaf
+ * lock: it is held for a few field updates, never across I/O or while taking another lock.
+ * {@link #value} and {@link #state} are also volatile so that a cache hit can read them without
+ * the monitor (the lock-free read path).
+ */
+final class Node<K, V> {
+    enum State {
+        /** A placeholder while its loader reads the backend; waiters block until it resolves. */
+        LOADING,
+        /** In the cache. */
+        RESIDENT,
+        /** Evicted, invalidated or failed to load; no longer in the map. Never leaves this state. */
+        RETIRED
+    }
+
+    enum Eviction {
+        /** Retired by this call: remove it from the map and the LRU list. */
+        EVICTED,
+        /** Retired earlier (invalidated): only unlink it. */
+        GONE,
+        PINNED,
+        /** Dirty or being written: now queued for a write-back outside the drain lock. */
+        NEEDS_WRITE_BACK,
+        /** Queued as a victim already, its write-back not yet done. */
+        QUEUED
+    }
+
+    final K key;
+    private volatile V value;
+    private volatile State state;
+    private boolean dirty;
+    /** Bumped by every modification; a write-back clears {@code dirty} only if it wrote the latest. */
+    private long version;
+    private int pins;
+    /** A write-back of this node is in flight; at most one at a time, so the backend sees them in order. */
+    private boolean writing;
+    /** The version the in-flight write-back is writing. */
+    private long writingVersion;
+    /** Chosen as an eviction victim, waiting for its write-back outside the drain lock. */
+    private boolean victim;
+
+    // LRU links: guarded by the drain lock of the owning cache (AccessOrder).
+    Node<K, V> prev;
+    Node<K, V> next;
+    boolean linked;
+
+    private Node(K key, V value, State state, boolean dirty) {
+        this.key = key;
+        this.value = value;
+        this.state = state;
+        this.dirty = dirty;
+    }
+
+    static <K, V> Node<K, V> loading(K key) {
+        return new Node<>(key, null, State.LOADING, false);
+    }
+
+    static <K, V> Node<K, V> dirty(K key, V value) {
+        return new Node<>(key, value, State.RESIDENT, true);
+    }
+
+    /** Lock-free: the latest value, or null while loading. */
+    V value() {
+        return value;
+    }
+
+    State state() {
+        return state;
+    }
+
+    synchronized boolean isDirty() {
+        return dirty;
+    }
+
+    synchronized boolean isPinned() {
+        return pins > 0;
+    }
+
+    /** Waits until the load resolves; returns false if the node is retired (look it up again). */
+    synchronized boolean awaitResident() {
+        boolean interrupted = false;
+        while (state == State.LOADING) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return state == State.RESIDENT;
+    }
+
+    /** The loader's success: a put that raced with the load wins, being newer than the backend. */
+    synchronized V completeLoad(V loaded) {
+        if (value == null) {
+            value = loaded;
+        }
+        state = State.RESIDENT;
+        notifyAll();
+        return value;
+    }
+
+    /** The loader's failure: retire unless a put already filled the node. */
+    synchronized boolean failLoad() {
+        boolean retired = state == State.LOADING;
+        if (retired) {
+            state = State.RETIRED;
+        }
+        notifyAll();
+        return retired;
+    }
+
+    /** Replaces the value and marks it dirty; false if retired (look it up again). */
+    synchronized boolean replace(V newValue) {
+        if (state == State.RETIRED) {
+            return false;
+        }
+        value = newValue;
+        dirty = true;
+        version++;
+        if (state == State.LOADING) {
+            state = State.RESIDENT;
+            notifyAll();
+        }
+        return true;
+    }
+
+    /** Through a pin only, so never retired here. */
+    synchronized void markDirty() {
+        dirty = true;
+        version++;
+    }
+
+    /**
+     * Takes a pin. The node's first pin takes one of the cache's {@code capacity} pin slots
+     * atomically, so at most {@code capacity} keys are ever pinned.
+     *
+     * @return false if retired (look it up again)
+     * @throws CacheFullException if every slot is pinned; nothing changed
+     */
+    synchronized boolean tryPin(AtomicInteger pinnedKeys, int capacity) {
+        if (state != State.RESIDENT) {
+            return false;
+        }
+        if (pins == 0 && pinnedKeys.getAndUpdate(n -> n < capacity ? n + 1 : n) == capacity) {
+            throw new CacheFullException(key, capacity);
+        }
+        pins++;
+        return true;
+    }
+
+    synchronized void unpin(AtomicInteger pinnedKeys) {
+        if (--pins == 0) {
+            pinnedKeys.decrementAndGet();
+        }
+    }
+
+    /**
+     * The eviction decision, atomic with pin, put and write-back: a clean, unpinned, idle node is
+     * retired here and can no longer be pinned or modified (SPEC I-PIN-RESIDENT, I-NO-LOST-DIRTY).
+     */
+    synchronized Eviction tryEvict() {
+        if (state != State.RESIDENT) {
+            return Eviction.GONE; // only RESIDENT nodes are ever linked, so this one was invalidated
+        }
+        if (pins > 0) {
+            return Eviction.PINNED;
+        }
+        if (victim) {
+            return Eviction.QUEUED;
+        }
+        if (dirty || writing) {
+            victim = true; // a flush's write-back in flight: the victim's waits for it, then sees clean
+            return Eviction.NEEDS_WRITE_BACK;
+        }
+        state = State.RETIRED;
+        return Eviction.EVICTED;
+    }
+
+    synchronized void victimWrittenBack() {
+        victim = false;
+    }
+
+    enum Drop { NOT_RESIDENT, KEPT_PINNED, DROPPED_CLEAN, DROPPED_DIRTY }
+
+    /** Invalidation: retire unless pinned, saying whether an unwritten change was dropped. */
+    synchronized Drop retireUnlessPinned() {
+        if (state != State.RESIDENT) {
+            return Drop.NOT_RESIDENT; // still loading (it brings the backend's value) or already gone
+        }
+        if (pins > 0) {
+            return Drop.KEPT_PINNED;
+        }
+        state = State.RETIRED;
+        return dirty ? Drop.DROPPED_DIRTY : Drop.DROPPED_CLEAN;
+    }
+
+    /**
+     * Starts a write-back: waits for one in flight to finish, then claims the node.
+     *
+     * @return the value to write, or null if nothing needs writing (clean, or dropped by invalidate)
+     */
+    synchronized V beginWriteBack() {
+        boolean interrupted = false;
+        while (writing) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (!dirty || state != State.RESIDENT) {
+            return null;
+        }
+        writing = true;
+        writingVersion = version;
+        return value;
+    }
+
+    /** Ends a write-back; clean only if it succeeded and nothing changed since it began. */
+    synchronized void endWriteBack(boolean succeeded) {
+        writing = false;
+        if (succeeded && version == writingVersion) {
+            dirty = false;
+        }
+        notifyAll();
+    }
+
+    @Override
+    public String toString() {
+        return "Node[" + key + "=" + value + ", " + state + "]";
+    }
+}

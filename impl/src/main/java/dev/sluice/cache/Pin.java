@@ -1,0 +1,61 @@
+package dev.sluice.cache;
+
+/**
+ * Keeps one entry resident until closed (SPEC I-PIN-RESIDENT): a pinned entry is never evicted
+ * or invalidated, so its value can be read and changed in place. Owned by one thread; close it
+ * once, preferably with try-with-resources. Any use after {@link #close()} throws.
+ */
+public final class Pin<V> implements AutoCloseable {
+    private final Node<?, V> node;
+    private final Runnable recordWrite;
+    private final Runnable unpin;
+    private boolean closed;
+
+    Pin(Node<?, V> node, Runnable recordWrite, Runnable unpin) {
+        this.node = node;
+        this.recordWrite = recordWrite;
+        this.unpin = unpin;
+    }
+
+    /** The entry's current value. */
+    public V value() {
+        checkOpen();
+        return node.value();
+    }
+
+    /** Replaces the value and marks the entry dirty. */
+    public void set(V value) {
+        checkOpen();
+        if (value == null) {
+            throw new NullPointerException("value");
+        }
+        node.replace(value); // never retired while pinned, so this always succeeds
+        recordWrite.run();
+    }
+
+    /**
+     * Marks the entry dirty after its value was changed in place. Call it after the change: a
+     * write-back that began before it may have written a partly changed value, and this makes
+     * sure a later one writes the finished value.
+     */
+    public void markDirty() {
+        checkOpen();
+        node.markDirty();
+        recordWrite.run();
+    }
+
+    /** Releases the pin; the entry may be evicted from now on. A second call does nothing. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            unpin.run();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("pin of " + node.key + " is closed");
+        }
+    }
+}

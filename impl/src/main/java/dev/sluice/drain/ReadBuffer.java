@@ -1,0 +1,102 @@
+package dev.sluice.drain;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
+
+/**
+ * A lossy, bounded, multi-producer single-consumer ring of recorded reads.
+ *
+ * <p>{@link #offer} never blocks: when the ring is full or another producer wins the slot the
+ * read is dropped, which only makes the LRU order approximate (SPEC.md, "Non-guarantees"). A
+ * slot holds null until its producer publishes into it; the single consumer ({@link #drainTo},
+ * always under the drain lock) stops at the first unpublished slot and resumes there next time,
+ * so an offered read is applied late but never skipped or seen half-built.
+ */
+public final class ReadBuffer<E> {
+    public enum Offer { ADDED, FULL, CONTENDED }
+
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+    private static final VarHandle READ;
+    private static final VarHandle WRITE;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            READ = lookup.findVarHandle(ReadBuffer.class, "readCounter", long.class);
+            WRITE = lookup.findVarHandle(ReadBuffer.class, "writeCounter", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Object[] slots;
+    private final int mask;
+    @SuppressWarnings("unused") private volatile long readCounter;
+    @SuppressWarnings("unused") private volatile long writeCounter;
+
+    /** @param capacity a power of two, at least 2 */
+    public ReadBuffer(int capacity) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("read buffer capacity must be a power of two >= 2, was " + capacity);
+        }
+        slots = new Object[capacity];
+        mask = capacity - 1;
+    }
+
+    public Offer offer(E element) {
+        // Acquire pairs with the consumer's release of readCounter: the consumer's clearing of
+        // the slot we may now reuse happens-before our store into it (ReadBufferStress; the
+        // opaque variant there lets a stale null overwrite a fresh read).
+        long head = (long) READ.getAcquire(this);
+        long tail = (long) WRITE.getOpaque(this);
+        if (tail - head >= slots.length) {
+            return Offer.FULL;
+        }
+        // The CAS claims slot `tail` for this producer alone; it publishes nothing itself.
+        if (!WRITE.compareAndSet(this, tail, tail + 1)) {
+            return Offer.CONTENDED;
+        }
+        // Release publishes the element's construction together with the reference; pairs with
+        // the consumer's acquire load of the slot (ReadBufferStress, plain-slot variant).
+        SLOTS.setRelease(slots, (int) (tail & mask), element);
+        return Offer.ADDED;
+    }
+
+    /**
+     * Hands up to {@code limit} published reads to {@code consumer}, oldest first. Single
+     * consumer only: callers hold the drain lock.
+     *
+     * @return how many reads were handed over
+     */
+    public int drainTo(Consumer<? super E> consumer, int limit) {
+        long head = (long) READ.getOpaque(this); // only this consumer writes it
+        long tail = (long) WRITE.getAcquire(this);
+        int drained = 0;
+        while (head != tail && drained < limit) {
+            int index = (int) (head & mask);
+            @SuppressWarnings("unchecked")
+            E element = (E) SLOTS.getAcquire(slots, index);
+            if (element == null) {
+                break; // claimed but not yet published: pick it up on the next drain
+            }
+            // Plain: ordered before the release of readCounter below, which is what a producer
+            // reusing this slot synchronizes with.
+            slots[index] = null;
+            consumer.accept(element);
+            head++;
+            drained++;
+        }
+        READ.setRelease(this, head);
+        return drained;
+    }
+
+    /** True if no read is claimed or published. Consumer side only. */
+    public boolean isEmpty() {
+        return (long) READ.getOpaque(this) == (long) WRITE.getAcquire(this);
+    }
+
+    public int capacity() {
+        return slots.length;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.sluice.drain;
+
+import static dev.sluice.drain.DrainStatus.IDLE;
+import static dev.sluice.drain.DrainStatus.PROCESSING_TO_IDLE;
+import static dev.sluice.drain.DrainStatus.PROCESSING_TO_REQUIRED;
+import static dev.sluice.drain.DrainStatus.REQUIRED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every state × event of the drain machine against the transition table in SPEC.md ("Drain
+ * state machine"), with an executor that queues tasks (MANUAL) and one whose execute throws
+ * (THROWING). Sequential: the concurrent behaviour is checked by lincheck and jcstress.
+ */
+class DrainStatusTableTest {
+    private static final Map<String, Integer> STATES = Map.of("IDLE", IDLE, "REQUIRED", REQUIRED,
+            "PROCESSING_TO_IDLE", PROCESSING_TO_IDLE, "PROCESSING_TO_REQUIRED", PROCESSING_TO_REQUIRED);
+
+    /** Queues tasks instead of running them, or throws from execute. */
+    static final class TestExecutor implements Executor {
+        final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        final boolean throwing;
+        int executeCalls;
+
+        TestExecutor(boolean throwing) {
+            this.throwing = throwing;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            executeCalls++;
+            if (throwing) {
+                throw new RejectedExecutionException("test executor rejects every task");
+            }
+            queued.add(task);
+        }
+    }
+
+    /** Counts drains; the first {@code earlyStops} of them report that work remains. */
+    static final class CountingWork implements DrainStatus.Work {
+        int drains;
+        int earlyStops;
+        Runnable duringDrain = () -> {};
+
+        @Override
+        public boolean drain() {
+            drains++;
+            duringDrain.run();
+            return earlyStops-- > 0;
+        }
+    }
+
+    @ParameterizedTest(name = "{0} + {1} on {2} -> {3}, {4} task(s) queued, {5} inline drain(s)")
+    @CsvSource({
+        // start,                 event,        executor, next,                   queued, drains
+        "IDLE,                    WRITE,        MANUAL,   PROCESSING_TO_IDLE,     1, 0",
+        "IDLE,                    WRITE,        THROWING, IDLE,                   0, 1",
+        "IDLE,                    READ_FULL,    MANUAL,   PROCESSING_TO_IDLE,     1, 0",
+        "IDLE,                    READ_FULL,    THROWING, IDLE,                   0, 1",
+        "IDLE,                    CLEANUP,      MANUAL,   IDLE,                   0, 1",
+        "REQUIRED,                WRITE,        MANUAL,   PROCESSING_TO_IDLE,     1, 0",
+        "REQUIRED,                WRITE,        THROWING, IDLE,                   0, 1",
+        "REQUIRED,                READ_FULL,    MANUAL,   PROCESSING_TO_IDLE,     1, 0",
+        "REQUIRED,                READ_FULL,    THROWING, IDLE,                   0, 1",
+        "REQUIRED,                CLEANUP,      MANUAL,   IDLE,                   0, 1",
+        "PROCESSING_TO_IDLE,      WRITE,        MANUAL,   PROCESSING_TO_REQUIRED, 0, 0",
+        "PROCESSING_TO_IDLE,      WRITE,        THROWING, PROCESSING_TO_REQUIRED, 0, 0",
+        "PROCESSING_TO_IDLE,      READ_FULL,    MANUAL,   PROCESSING_TO_IDLE,     0, 0",
+        "PROCESSING_TO_IDLE,      CLEANUP,      MANUAL,   IDLE,                   0, 1",
+        "PROCESSING_TO_REQUIRED,  WRITE,        MANUAL,   PROCESSING_TO_REQUIRED, 0, 0",
+        "PROCESSING_TO_REQUIRED,  READ_FULL,    MANUAL,   PROCESSING_TO_REQUIRED, 0, 0",
+        "PROCESSING_TO_REQUIRED,  CLEANUP,      MANUAL,   IDLE,                   0, 1",
+        "PROCESSING_TO_REQUIRED,  CLEANUP,      THROWING, IDLE,                   0, 1",
+    })
+    void transition(String start, String event, String executorKind, String next, int queued, int drains) {
+        TestExecutor executor = new TestExecutor(executorKind.equals("THROWING"));
+        CountingWork work = new CountingWork();
+        DrainStatus machine = new DrainStatus(executor, work);
+        machine.setStatusOpaque(STATES.get(start));
+
+        fire(machine, event);
+
+        assertEquals(next, DrainStatus.name(machine.status()), "next state");
+        assertEquals(queued, executor.queued.size(), "drain tasks queued on the executor");
+        assertEquals(drains, work.drains, "drains run inline");
+        assertFalse(machine.lock.isLocked(), "the lock is released");
+    }
+
+    private static void fire(DrainStatus machine, String event) {
+        switch (event) {
+            case "WRITE": machine.scheduleAfterWrite(); break;
+            case "READ_FULL": machine.scheduleDrainBuffers(); break;
+            case "CLEANUP": machine.cleanUp(); break;
+            default: throw new AssertionError("unknown event " + event);
+        }
+    }
+
+    @ParameterizedTest(name = "scheduled task from {0} -> IDLE")
+    @CsvSource({"PROCESSING_TO_IDLE", "PROCESSING_TO_REQUIRED"})
+    void scheduledTaskRunsMaintenanceAndSettlesIdle(String start) {
+        TestExecutor executor = new TestExecutor(false);
+        CountingWork work = new CountingWork();
+        DrainStatus machine = new DrainStatus(executor, work);
+        machine.scheduleAfterWrite(); // IDLE -> PROCESSING_TO_IDLE, one task queued
+        machine.setStatusOpaque(STATES.get(start));
+
+        executor.queued.poll().run();
+
+        assertEquals("IDLE", DrainStatus.name(machine.status()));
+        assertEquals(1, work.drains);
+        assertTrue(executor.queued.isEmpty());
+    }
+
+    @Test
+    void writeDuringDrainLeavesRequiredAndReschedules() {
+        TestExecutor executor = new TestExecutor(false);
+        CountingWork work = new CountingWork();
+        DrainStatus machine = new DrainStatus(executor, work);
+        work.duringDrain = machine::scheduleAfterWrite; // PROCESSING_TO_IDLE -> PROCESSING_TO_REQUIRED
+        machine.scheduleAfterWrite();
+
+        executor.queued.poll().run(); // exit finds PROCESSING_TO_REQUIRED -> REQUIRED -> rescheduled
+
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()));
+        assertEquals(1, executor.queued.size(), "the write that arrived mid-drain got its own drain");
+    }
+
+    @Test
+    void earlyStopReArmsAndReschedules() {
+        TestExecutor executor = new TestExecutor(false);
+        CountingWork work = new CountingWork();
+        work.earlyStops = 1;
+        DrainStatus machine = new DrainStatus(executor, work);
+
+        machine.cleanUp(); // stops early -> PROCESSING_TO_REQUIRED -> REQUIRED -> scheduled
+
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()));
+        assertEquals(1, executor.queued.size());
+        executor.queued.poll().run();
+        assertEquals("IDLE", DrainStatus.name(machine.status()));
+        assertEquals(2, work.drains);
+    }
+
+    @Test
+    void earlyStopWithThrowingExecutorDrainsInlineUntilDone() {
+        TestExecutor executor = new TestExecutor(true);
+        CountingWork work = new CountingWork();
+        work.earlyStops = 3;
+        DrainStatus machine = new DrainStatus(executor, work);
+
+        machine.scheduleAfterWrite();
+
+        assertEquals("IDLE", DrainStatus.name(machine.status()));
+        assertEquals(4, work.drains, "one inline drain per early stop, plus the last");
+        assertEquals(4, executor.executeCalls);
+    }
+
+    @Test
+    void sameThreadExecutorReentersTheLock() {
+        CountingWork work = new CountingWork();
+        work.earlyStops = 2;
+        DrainStatus machine = new DrainStatus(Runnable::run, work);
+
+        machine.scheduleAfterWrite();
+
+        assertEquals("IDLE", DrainStatus.name(machine.status()));
+        assertEquals(3, work.drains);
+        assertFalse(machine.lock.isLocked());
+    }
+
+    @Test
+    void droppedTaskLeavesProcessingUntilCleanUp() {
+        CountingWork work = new CountingWork();
+        DrainStatus machine = new DrainStatus(task -> { }, work); // accepts and forgets
+
+        machine.scheduleAfterWrite();
+        machine.scheduleAfterWrite();
+        assertEquals("PROCESSING_TO_REQUIRED", DrainStatus.name(machine.status()), "stuck: no task will run");
+        assertEquals(0, work.drains);
+
+        machine.cleanUp();
+        // the exit sees PROCESSING_TO_IDLE (entry overwrote the stale mark) and settles
+        assertEquals("IDLE", DrainStatus.name(machine.status()));
+        assertEquals(1, work.drains);
+    }
+
+    @Test
+    void seedIdleArmIgnoresAFailedCas() {
+        // Sequentially the CAS cannot fail, so both arms behave alike here; the concurrent
+        // difference is what IdleCasStress measures. This pins the variant's sequential contract.
+        TestExecutor executor = new TestExecutor(false);
+        DrainStatus seed = new SeedIdleArmDrainStatus(executor, new CountingWork());
+        seed.scheduleAfterWrite();
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(seed.status()));
+        assertEquals(1, executor.queued.size());
+    }
+
+    @Test
+    void invalidStatusIsReported() {
+        DrainStatus machine = new DrainStatus(Runnable::run, new CountingWork());
+        machine.setStatusOpaque(7);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class, machine::scheduleAfterWrite);
+        assertTrue(e.getMessage().contains("7"), e.getMessage());
+    }
+
+    @Test
+    void nullArgumentsAreRejected() {
+        org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> new DrainStatus(null, new CountingWork()));
+        org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                () -> new DrainStatus(Runnable::run, null));
+    }
+}

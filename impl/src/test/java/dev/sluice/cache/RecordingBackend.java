@@ -14,7 +14,7 @@ import java.util.function.Predicate;
  */
 final class RecordingBackend implements Backend<Integer, String> {
     /** One backend call: {@code "load A1"}, {@code "write B2=x"}, {@code "discard A1=y dirty"}. */
-    static final class Log {
+    static class Log {
         final List<String> events = new ArrayList<>();
 
         synchronized void add(String event) {

@@ -1,0 +1,184 @@
+package dev.sluice.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Bad backends and executors: a clear error, and nothing lost (SPEC I-NO-LOST-DIRTY). */
+class CacheFailureTest {
+    final RecordingBackend backend = new RecordingBackend("A");
+
+    @Test
+    void aFailedLoadLeavesNothingBehindAndIsRetried() throws IOException {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, Runnable::run);
+        backend.failingLoads.add(1);
+        IOException e = assertThrows(IOException.class, () -> cache.get(1));
+        assertTrue(e.getMessage().contains("A1"), e.getMessage());
+        assertFalse(cache.isResident(1));
+        assertEquals(0, cache.residentCount());
+
+        backend.failingLoads.clear();
+        assertEquals("initial1", cache.get(1));
+    }
+
+    @Test
+    void aLoadThatReturnsNullIsAnErrorNotAnEntry() {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(new Backend<>() {
+            @Override
+            public String load(Integer key) {
+                return null;
+            }
+
+            @Override
+            public void write(Integer key, String value) {}
+        }, 1, Runnable::run);
+        NullPointerException e = assertThrows(NullPointerException.class, () -> cache.get(5));
+        assertEquals("backend.load(5) returned null", e.getMessage());
+        assertEquals(0, cache.residentCount());
+    }
+
+    @Test
+    void flushAttemptsEveryEntryAndKeepsTheFailedOnesDirty() throws IOException {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 8, Runnable::run);
+        for (int k = 1; k <= 4; k++) {
+            cache.put(k, "v" + k);
+        }
+        backend.failingWrites.addAll(List.of(2, 3));
+
+        IOException e = assertThrows(IOException.class, cache::flush);
+        assertEquals(1, e.getSuppressed().length, "one failure thrown, the other suppressed");
+        assertTrue(backend.log.writes().containsAll(List.of("write A1=v1", "write A4=v4")),
+                "the failures did not stop the other entries: " + backend.log.writes());
+        assertEquals(2, cache.dirtyCount());
+
+        backend.failingWrites.clear();
+        cache.flush();
+        assertEquals(0, cache.dirtyCount());
+        assertEquals("v2", backend.stored.get(2));
+        assertEquals("v3", backend.stored.get(3));
+    }
+
+    @Test
+    void aVictimWhoseWriteBackFailsStaysResidentAndDirty() throws IOException {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 1, Runnable::run);
+        backend.failingWrites.add(1);
+        cache.put(1, "precious");
+        cache.get(2); // 1 is the victim; its write-back fails
+
+        assertTrue(cache.isResident(1), "kept");
+        assertEquals("precious", cache.get(1), "with its value");
+        backend.failingWrites.clear();
+        cache.flush();
+        assertEquals("precious", backend.stored.get(1));
+    }
+
+    @Test
+    void aRejectingExecutorMeansDrainingInline() throws IOException {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, task -> {
+            throw new RejectedExecutionException("shut down");
+        });
+        for (int k = 0; k < 10; k++) {
+            cache.put(k, "v" + k);
+        }
+        assertEquals(2, cache.residentCount(), "evictions still happen");
+        assertEquals(8, backend.log.writes().size(), "and every victim was written back");
+        assertEquals("IDLE", cache.drainStatus());
+    }
+
+    @Test
+    void anExecutorThatDropsTasksIsRecoveredByCleanUp() throws IOException {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, task -> { });
+        for (int k = 0; k < 5; k++) {
+            cache.get(k);
+        }
+        assertNotEquals("IDLE", cache.drainStatus(), "stuck: the drain task was dropped");
+        assertEquals(5, cache.residentCount());
+
+        cache.cleanUp();
+        assertEquals(2, cache.residentCount());
+    }
+
+    /** SPEC I-NO-STALE-READ: a get during a victim's write-back returns the latest value, not a reload. */
+    @Test
+    void aGetDuringAnInFlightWriteBackReturnsTheLatestValue() throws Exception {
+        ExecutorService drains = Executors.newSingleThreadExecutor();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            backend.beforeWrite = key -> {
+                writing.countDown();
+                awaitQuietly(release);
+                return true;
+            };
+            WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 1, drains);
+            cache.put(1, "latest");
+            cache.get(2); // 1 becomes the victim; its write-back blocks on the drain thread
+            assertTrue(writing.await(10, TimeUnit.SECONDS), "the victim's write-back started");
+
+            Future<String> read = caller.submit(() -> cache.get(1));
+            assertEquals("latest", read.get(10, TimeUnit.SECONDS));
+            assertEquals(0, backend.log.snapshot().stream().filter(e -> e.equals("load A1")).count(),
+                    "not reloaded from the backend, whose copy is stale");
+            release.countDown();
+        } finally {
+            drains.shutdown();
+            caller.shutdown();
+            assertTrue(drains.awaitTermination(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aPutDuringAnInFlightWriteBackStaysDirty() throws Exception {
+        ExecutorService flusher = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch writing = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            backend.beforeWrite = key -> {
+                writing.countDown();
+                awaitQuietly(release);
+                return true;
+            };
+            WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 4, Runnable::run);
+            cache.put(1, "old");
+            Future<?> flush = flusher.submit(() -> {
+                cache.flush();
+                return null;
+            });
+            assertTrue(writing.await(10, TimeUnit.SECONDS));
+            cache.put(1, "new"); // while "old" is being written
+            release.countDown();
+            flush.get(10, TimeUnit.SECONDS);
+
+            assertEquals(1, cache.dirtyCount(), "the write of the older value must not mark the newer one clean");
+            backend.beforeWrite = key -> true;
+            cache.flush();
+            assertEquals("new", backend.stored.get(1));
+        } finally {
+            flusher.shutdown();
+        }
+    }
+
+    static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("test latch never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

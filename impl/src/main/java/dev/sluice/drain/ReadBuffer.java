@@ -12,8 +12,12 @@ import java.util.function.Consumer;
  * slot holds null until its producer publishes into it; the single consumer ({@link #drainTo},
  * always under the drain lock) stops at the first unpublished slot and resumes there next time,
  * so an offered read is applied late but never skipped or seen half-built.
+ *
+ * <p>The two publishing stores are protected methods so that the stress tests can weaken each one
+ * in a named subclass ({@code PlainSlotReadBuffer}, {@code OpaqueCounterReadBuffer}); the cache
+ * only ever uses this class.
  */
-public final class ReadBuffer<E> {
+public class ReadBuffer<E> {
     public enum Offer { ADDED, FULL, CONTENDED }
 
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -44,7 +48,7 @@ public final class ReadBuffer<E> {
         mask = capacity - 1;
     }
 
-    public Offer offer(E element) {
+    public final Offer offer(E element) {
         // Acquire pairs with the consumer's release of readCounter: the consumer's clearing of
         // the slot we may now reuse happens-before our store into it (ReadBufferStress; the
         // opaque variant there lets a stale null overwrite a fresh read).
@@ -57,10 +61,34 @@ public final class ReadBuffer<E> {
         if (!WRITE.compareAndSet(this, tail, tail + 1)) {
             return Offer.CONTENDED;
         }
-        // Release publishes the element's construction together with the reference; pairs with
-        // the consumer's acquire load of the slot (ReadBufferStress, plain-slot variant).
-        SLOTS.setRelease(slots, (int) (tail & mask), element);
+        publishSlot(slots, (int) (tail & mask), element);
         return Offer.ADDED;
+    }
+
+    /**
+     * Release publishes the element's construction together with the reference; pairs with the
+     * consumer's acquire load of the slot (ReadBufferStress; PlainSlotReadBuffer weakens it).
+     */
+    protected void publishSlot(Object[] slots, int index, E element) {
+        SLOTS.setRelease(slots, index, element);
+    }
+
+    /**
+     * Release: the consumer's clearing of the slots before {@code head} happens-before a
+     * producer's reuse of them, through the producer's acquire in {@link #offer}
+     * (ReadBufferStress; OpaqueCounterReadBuffer weakens it).
+     */
+    protected void publishReadCounter(long head) {
+        setReadCounterRelease(head);
+    }
+
+    protected final void setReadCounterRelease(long head) {
+        READ.setRelease(this, head);
+    }
+
+    /** For the weakened variant only: publishes nothing (see {@link #publishReadCounter}). */
+    protected final void setReadCounterOpaque(long head) {
+        READ.setOpaque(this, head);
     }
 
     /**
@@ -69,7 +97,7 @@ public final class ReadBuffer<E> {
      *
      * @return how many reads were handed over
      */
-    public int drainTo(Consumer<? super E> consumer, int limit) {
+    public final int drainTo(Consumer<? super E> consumer, int limit) {
         long head = (long) READ.getOpaque(this); // only this consumer writes it
         long tail = (long) WRITE.getAcquire(this);
         int drained = 0;
@@ -87,16 +115,16 @@ public final class ReadBuffer<E> {
             head++;
             drained++;
         }
-        READ.setRelease(this, head);
+        publishReadCounter(head);
         return drained;
     }
 
     /** True if no read is claimed or published. Consumer side only. */
-    public boolean isEmpty() {
+    public final boolean isEmpty() {
         return (long) READ.getOpaque(this) == (long) WRITE.getAcquire(this);
     }
 
-    public int capacity() {
+    public final int capacity() {
         return slots.length;
     }
 }

@@ -10,8 +10,11 @@ import java.lang.invoke.VarHandle;
  * <p>{@link #offer} returns false only when the queue is full; the caller then assists the drain
  * (runs maintenance itself) and offers again, so a writer never spins waiting for a drain that
  * may never be scheduled (Caffeine issues #77 and #90).
+ *
+ * <p>The publishing store is a protected method so that the stress tests can weaken it in a named
+ * subclass ({@code PlainPublishWriteBuffer}); the cache only ever uses this class.
  */
-public final class WriteBuffer<E> {
+public class WriteBuffer<E> {
     private static final VarHandle SEQUENCES = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle TAIL;
 
@@ -44,7 +47,7 @@ public final class WriteBuffer<E> {
     }
 
     /** @return false if full (nothing was added) */
-    public boolean offer(E element) {
+    public final boolean offer(E element) {
         for (;;) {
             long position = (long) TAIL.getVolatile(this);
             int index = (int) (position & mask);
@@ -58,9 +61,7 @@ public final class WriteBuffer<E> {
             // with DrainStatus.enterMaintenance() (the caller's statusVolatile() is the other).
             if (sequence == position && TAIL.compareAndSet(this, position, position + 1)) {
                 elements[index] = element;
-                // Release publishes the element to the consumer's acquire of the sequence
-                // (WriteBufferStress).
-                SEQUENCES.setRelease(sequences, index, position + 1);
+                publishSequence(sequences, index, position + 1);
                 return true;
             }
             // Another producer took this position first: try the next one.
@@ -71,8 +72,16 @@ public final class WriteBuffer<E> {
      * Removes the oldest element, or returns null if none was claimed. Single consumer only:
      * callers hold the drain lock.
      */
+    /**
+     * Release publishes the element (and its construction) to the consumer's acquire of the
+     * sequence in {@link #poll} (WriteBufferStress; PlainPublishWriteBuffer weakens it).
+     */
+    protected void publishSequence(long[] sequences, int index, long sequence) {
+        SEQUENCES.setRelease(sequences, index, sequence);
+    }
+
     @SuppressWarnings("unchecked")
-    public E poll() {
+    public final E poll() {
         // Volatile load of the tail: the drain's half of the store-buffering pair (see offer).
         if (head == (long) TAIL.getVolatile(this)) {
             return null;
@@ -93,11 +102,11 @@ public final class WriteBuffer<E> {
     }
 
     /** True if nothing is claimed or buffered. Consumer side only. */
-    public boolean isEmpty() {
+    public final boolean isEmpty() {
         return head == (long) TAIL.getVolatile(this);
     }
 
-    public int capacity() {
+    public final int capacity() {
         return elements.length;
     }
 }

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Sequential behaviour of one cache, with a caller-runs executor so that every drain happens
@@ -198,6 +200,7 @@ class CacheBasicsTest {
     }
 
     @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS) // a writer that spins would hang here: fail, not hang
     void aFullWriteBufferMakesTheWriterDrainInsteadOfSpinning() {
         // The executor accepts tasks and never runs them, so only the writers' assists drain.
         WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, task -> { },

@@ -206,7 +206,8 @@ public class DrainStatus {
         }
         try {
             // Re-check under the lock: only lock holders leave PROCESSING_*, so a drain seen
-            // here is really pending and must not be scheduled twice (WriterWriterStress).
+            // here is really pending and must not be scheduled twice (I-ONE-DRAINER;
+            // WriterWriterStress).
             if (statusOpaque() >= PROCESSING_TO_IDLE) {
                 return;
             }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * Sequential behaviour of one cache, with a caller-runs executor so that every drain happens
  * inside the operation that scheduled it and eviction is deterministic.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
 class CacheBasicsTest {
     static final Executor SAME_THREAD = Runnable::run;
 
@@ -51,6 +52,7 @@ class CacheBasicsTest {
         assertEquals(1, backend.log.writes().size(), "a clean entry is not written again");
     }
 
+    /** SPEC I-LRU, and I-NO-LOST-DIRTY for the victim. */
     @Test
     void evictsTheLeastRecentlyUsedAndWritesBackDirtyVictims() throws IOException {
         WriteBackCache<Integer, String> cache = cache(2);
@@ -69,6 +71,7 @@ class CacheBasicsTest {
         assertEquals("one", cache.get(1), "reloaded from the backend, which has the latest value");
     }
 
+    /** SPEC I-BOUND. */
     @Test
     void residentCountStaysWithinCapacityAfterDrains() throws IOException {
         WriteBackCache<Integer, String> cache = cache(3);
@@ -82,6 +85,7 @@ class CacheBasicsTest {
         }
     }
 
+    /** SPEC I-PIN-RESIDENT. */
     @Test
     void pinKeepsAnEntryResidentAndMarksChangesDirty() throws IOException {
         WriteBackCache<Integer, String> cache = cache(1);
@@ -200,7 +204,7 @@ class CacheBasicsTest {
     }
 
     @Test
-    @Timeout(value = 20, unit = TimeUnit.SECONDS) // a writer that spins would hang here: fail, not hang
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a spinning writer fails here
     void aFullWriteBufferMakesTheWriterDrainInsteadOfSpinning() {
         // The executor accepts tasks and never runs them, so only the writers' assists drain.
         WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, task -> { },

@@ -14,16 +14,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A smoke test on the real executor: threads hammer two caches that depend on each other in both
  * directions. It checks what does not depend on the interleaving: no operation hangs, no dirty
  * value is lost (I-NO-LOST-DIRTY), the edges stay acyclic (I-DAG), and the resident count is back
- * within capacity once drained. Linearizability itself is model/'s job.
+ * within capacity once drained (I-BOUND). Linearizability itself is model/'s job.
  *
  * <p>Seeded: prints {@code seed=N}; replay the same operation streams with {@code -Dsluice.seed=N}
  * (the thread interleaving itself cannot be replayed).
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
 class CacheConcurrencyTest {
     static final int THREADS = 4;
     static final int OPS = 20_000;

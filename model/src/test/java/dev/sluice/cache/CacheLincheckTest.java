@@ -101,7 +101,7 @@ public class CacheLincheckTest {
         if (cache.residentCount() > cache.capacity()) {
             cache.cleanUp();
             if (cache.residentCount() > cache.capacity()) {
-                throw new IllegalStateException("resident " + cache.residentCount() + " > capacity after a drain");
+                throw new IllegalStateException("I-BOUND violated: resident " + cache.residentCount() + " > capacity after a drain");
             }
         }
     }

@@ -92,7 +92,7 @@ public class DrainLincheckTest {
 
     @Test
     void modelChecking() {
-        Budget.modelChecking(20, 250).sequentialSpecification(DrainSpec.class).check(getClass());
+        Budget.modelCheckingUnrepaired(50, 100).sequentialSpecification(DrainSpec.class).check(getClass());
     }
 
     @Test
@@ -117,7 +117,7 @@ public class DrainLincheckTest {
     @Test
     void rejectsAnIdleArmThatForgetsToSchedule() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () ->
-                Budget.modelChecking(20, 250).sequentialSpecification(DrainSpec.class).check(ForgetfulIdleArm.class));
+                Budget.modelCheckingUnrepaired(50, 100).sequentialSpecification(DrainSpec.class).check(ForgetfulIdleArm.class));
         System.out.println("Expected failure, as lincheck reports it:" + e.getMessage());
         String report = e.getMessage();
         assertTrue(report.contains("I-NO-STRANDED-WRITE") || report.contains("Invalid execution results"), report);
@@ -137,6 +137,6 @@ public class DrainLincheckTest {
 
     @Test
     void cannotSeeTheSeedsIgnoredIdleCas() {
-        Budget.modelChecking(20, 250).sequentialSpecification(DrainSpec.class).check(SeedIdleArm.class);
+        Budget.modelCheckingUnrepaired(50, 100).sequentialSpecification(DrainSpec.class).check(SeedIdleArm.class);
     }
 }

@@ -53,10 +53,10 @@ class FaultProperties {
                         Future<?> a = threads.submit(() -> run(h, first, 0, start));
                         Future<?> b = threads.submit(() -> run(h, second, 1, start));
                         start.countDown();
-                        a.get(30, TimeUnit.SECONDS);
-                        b.get(30, TimeUnit.SECONDS);
+                        a.get(10, TimeUnit.SECONDS);
+                        b.get(10, TimeUnit.SECONDS);
                     } catch (java.util.concurrent.TimeoutException e) {
-                        throw new AssertionError("a thread hung for 30 s");
+                        throw new AssertionError("a thread hung for 10 s");
                     } catch (Exception e) {
                         throw new AssertionError(e);
                     } finally {

@@ -66,10 +66,10 @@ class FlushOrderProperties {
             Future<?> a = threads.submit(() -> runThread(h, first, 0, start));
             Future<?> b = threads.submit(() -> runThread(h, second, 1, start));
             start.countDown();
-            a.get(30, TimeUnit.SECONDS);
-            b.get(30, TimeUnit.SECONDS);
+            a.get(10, TimeUnit.SECONDS);
+            b.get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("a thread hung for 30 s: " + first + " | " + second);
+            throw new AssertionError("a thread hung for 10 s: " + first + " | " + second);
         } catch (Exception e) {
             throw new AssertionError(e);
         } finally {

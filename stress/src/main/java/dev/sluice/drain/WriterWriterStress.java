@@ -13,7 +13,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * Two writers on an idle machine: the IDLE arm's CAS, the opaque gate, tryLock and the re-check
- * under the lock together schedule exactly one drain (SPEC "Drain state machine").
+ * under the lock together schedule exactly one drain (SPEC I-ONE-DRAINER).
  * Result: (drains scheduled, final status).
  */
 @JCStressTest

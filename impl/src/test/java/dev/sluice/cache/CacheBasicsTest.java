@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * Sequential behaviour of one cache, with a caller-runs executor so that every drain happens
  * inside the operation that scheduled it and eviction is deterministic.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
 class CacheBasicsTest {
     static final Executor SAME_THREAD = Runnable::run;
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * <p>Seeded: prints {@code seed=N}; replay the same operation streams with {@code -Dsluice.seed=N}
  * (the thread interleaving itself cannot be replayed).
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
 class CacheConcurrencyTest {
     static final int THREADS = 4;
     static final int OPS = 20_000;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Flush dependencies: SPEC I-DEP-ORDER (write-back order) and I-DAG (no cycles, ever). */
-@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
 class DependencyTest {
     final RecordingBackend.Log log = new RecordingBackend.Log();
     final RecordingBackend backendA = new RecordingBackend("A", log);

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * state machine"), with an executor that queues tasks (MANUAL) and one whose execute throws
  * (THROWING). Sequential: the concurrent behaviour is checked by lincheck and jcstress.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails
 class DrainStatusTableTest {
     private static final Map<String, Integer> STATES = Map.of("IDLE", IDLE, "REQUIRED", REQUIRED,
             "PROCESSING_TO_IDLE", PROCESSING_TO_IDLE, "PROCESSING_TO_REQUIRED", PROCESSING_TO_REQUIRED);

@@ -173,6 +173,47 @@ class CacheFailureTest {
         }
     }
 
+    /**
+     * Two write-backs of one entry never overlap: the second waits for the first, so the backend
+     * receives the values in order and ends with the newest (SPEC I-NO-LOST-DIRTY).
+     */
+    @Test
+    void writeBacksOfOneEntryLandInOrder() throws Exception {
+        ExecutorService flushers = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch firstWriting = new CountDownLatch(1);
+            CountDownLatch releaseFirst = new CountDownLatch(1);
+            backend.beforeWrite = key -> {
+                if (firstWriting.getCount() > 0) {
+                    firstWriting.countDown();
+                    awaitQuietly(releaseFirst); // the first write-back stalls in flight
+                }
+                return true;
+            };
+            WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 4, Runnable::run);
+            cache.put(1, "older");
+            Future<?> first = flushers.submit(() -> {
+                cache.flush();
+                return null;
+            });
+            assertTrue(firstWriting.await(10, TimeUnit.SECONDS));
+            cache.put(1, "newer");
+            Future<?> second = flushers.submit(() -> {
+                cache.flush();
+                return null;
+            });
+            Thread.sleep(100); // let the second reach the entry while the first is in flight
+            releaseFirst.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+
+            assertEquals("newer", backend.stored.get(1), "the older write landed last");
+            assertEquals(0, cache.dirtyCount());
+        } finally {
+            flushers.shutdownNow();
+        }
+    }
+
     static void awaitQuietly(CountDownLatch latch) {
         try {
             if (!latch.await(30, TimeUnit.SECONDS)) {

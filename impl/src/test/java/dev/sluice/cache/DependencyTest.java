@@ -156,6 +156,50 @@ class DependencyTest {
         assertTrue(log.writes().isEmpty());
     }
 
+    /**
+     * With A -> B in place, A's flush races B.dependOn(A), which must write back A's dependencies
+     * first. A cache that held its own lock across either call (imago's flush and depend_on)
+     * deadlocks here at once; this one holds no cache lock across another cache's calls.
+     */
+    @Test
+    void aFlushRacingTheReverseDependOnNeverDeadlocks() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            WriteBackCache<Integer, String> x = new WriteBackCache<>(new RecordingBackend("X", log), 1, Runnable::run);
+            WriteBackCache<Integer, String> y = new WriteBackCache<>(new RecordingBackend("Y", log), 1, Runnable::run);
+            x.dependOn(y);
+            Thread flush = new Thread(() -> flushQuietly(x));
+            Thread reverse = new Thread(() -> dependQuietly(y, x));
+            flush.setDaemon(true);
+            reverse.setDaemon(true);
+            flush.start();
+            reverse.start();
+            flush.join(5_000);
+            reverse.join(5_000);
+            assertFalse(flush.isAlive() || reverse.isAlive(), "deadlocked in round " + round);
+            assertAcyclicBetween(x, y);
+        }
+    }
+
+    private static void flushQuietly(WriteBackCache<?, ?> cache) {
+        try {
+            cache.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void dependQuietly(WriteBackCache<?, ?> cache, WriteBackCache<?, ?> other) {
+        try {
+            cache.dependOn(other);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void assertAcyclicBetween(WriteBackCache<?, ?> x, WriteBackCache<?, ?> y) {
+        assertFalse(x.dependencies().contains(y) && y.dependencies().contains(x), "I-DAG: a 2-cycle");
+    }
+
     private void assertAcyclic() {
         for (WriteBackCache<?, ?> start : List.of(a, b, c)) {
             assertFalse(reaches(start, start, new HashSet<>()), "cycle through " + start);

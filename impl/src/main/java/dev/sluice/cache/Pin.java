@@ -7,13 +7,13 @@ package dev.sluice.cache;
  */
 public final class Pin<V> implements AutoCloseable {
     private final Node<?, V> node;
-    private final Runnable recordWrite;
+    private final Runnable recordUpdate;
     private final Runnable unpin;
     private boolean closed;
 
-    Pin(Node<?, V> node, Runnable recordWrite, Runnable unpin) {
+    Pin(Node<?, V> node, Runnable recordUpdate, Runnable unpin) {
         this.node = node;
-        this.recordWrite = recordWrite;
+        this.recordUpdate = recordUpdate;
         this.unpin = unpin;
     }
 
@@ -30,7 +30,7 @@ public final class Pin<V> implements AutoCloseable {
             throw new NullPointerException("value");
         }
         node.replace(value); // never retired while pinned, so this always succeeds
-        recordWrite.run();
+        recordUpdate.run();
     }
 
     /**
@@ -41,7 +41,7 @@ public final class Pin<V> implements AutoCloseable {
     public void markDirty() {
         checkOpen();
         node.markDirty();
-        recordWrite.run();
+        recordUpdate.run();
     }
 
     /** Releases the pin; the entry may be evicted from now on. A second call does nothing. */

@@ -133,7 +133,7 @@ public final class WriteBackCache<K, V> {
             if (node.tryPin(pinnedKeys, capacity)) {
                 recordRead(node);
                 Node<K, V> pinned = node;
-                return new Pin<>(pinned, () -> recordWrite(pinned), () -> unpin(pinned));
+                return new Pin<>(pinned, () -> recordRead(pinned), () -> unpin(pinned));
             }
         }
     }
@@ -185,7 +185,11 @@ public final class WriteBackCache<K, V> {
                     return;
                 }
             } else if (node.replace(value)) {
-                recordWrite(node);
+                // An update changes neither membership nor size, only recency and the dirty flag
+                // (which lives on the node), so it is recorded like a read: lossy, no drain
+                // scheduled (as Caffeine does for same-weight updates). Admissions and
+                // retirements stay lossless writes.
+                recordRead(node);
                 return;
             }
         }

@@ -11,12 +11,12 @@ import java.util.function.Function;
 
 /**
  * One cache with its eviction policy, single-threaded, for comparing exact eviction order
- * (SPEC I-LRU). Written from SPEC.md section 4: resident keys in access order, least recent first;
- * every write event (admission, put, set through a pin, an unpin that leaves the cache over
- * capacity) runs a drain, which evicts the first {@code size - capacity} unpinned keys from the
- * least recent end (a pinned key met on the way moves to the most recent end), writing back the
- * dirty ones first, in that order. Reads refresh recency without a drain. Keys are iterated in
- * ascending order where the cache iterates its map (flush, invalidate).
+ * (SPEC I-LRU). Written from SPEC.md section 4: resident keys in access order, least recent first.
+ * Reads and updates of resident keys refresh recency; admissions, and an unpin that leaves the
+ * cache over capacity, run a drain, which evicts the first {@code size - capacity} unpinned keys
+ * from the least recent end (a pinned key met on the way moves to the most recent end), writing
+ * back the dirty ones first, in that order. Keys are iterated in ascending order where the cache
+ * iterates its map (flush, invalidate).
  */
 public final class LruModel {
     private final int capacity;
@@ -45,10 +45,9 @@ public final class LruModel {
 
     public void put(int key, String value) {
         if (values.containsKey(key)) {
-            values.put(key, value);
+            values.put(key, value); // an update: recency only, no drain
             dirty.add(key);
             touch(key);
-            drain();
         } else {
             admit(key, value, true);
         }

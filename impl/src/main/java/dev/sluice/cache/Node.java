@@ -77,10 +77,6 @@ final class Node<K, V> {
         return dirty;
     }
 
-    synchronized boolean isPinned() {
-        return pins > 0;
-    }
-
     /** Waits until the load resolves; returns false if the node is retired (look it up again). */
     synchronized boolean awaitResident() {
         boolean interrupted = false;

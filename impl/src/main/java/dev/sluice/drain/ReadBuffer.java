@@ -53,6 +53,7 @@ public class ReadBuffer<E> {
         // the slot we may now reuse happens-before our store into it (ReadBufferStress; the
         // opaque variant there lets a stale null overwrite a fresh read).
         long head = (long) READ.getAcquire(this);
+        // Opaque: only a hint for the full check; the CAS below decides with the exact value.
         long tail = (long) WRITE.getOpaque(this);
         if (tail - head >= slots.length) {
             return Offer.FULL;
@@ -99,6 +100,8 @@ public class ReadBuffer<E> {
      */
     public final int drainTo(Consumer<? super E> consumer, int limit) {
         long head = (long) READ.getOpaque(this); // only this consumer writes it
+        // Acquire bounds the loop; it publishes nothing (the producers' CAS precedes their slot
+        // store), so publication rests on the slot's acquire below and an unpublished slot stops us.
         long tail = (long) WRITE.getAcquire(this);
         int drained = 0;
         while (head != tail && drained < limit) {
@@ -121,10 +124,7 @@ public class ReadBuffer<E> {
 
     /** True if no read is claimed or published. Consumer side only. */
     public final boolean isEmpty() {
+        // The consumer reads its own counter; the tail only needs to be current (same as drainTo).
         return (long) READ.getOpaque(this) == (long) WRITE.getAcquire(this);
-    }
-
-    public final int capacity() {
-        return slots.length;
     }
 }

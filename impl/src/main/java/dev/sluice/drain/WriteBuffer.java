@@ -49,6 +49,7 @@ public class WriteBuffer<E> {
     /** @return false if full (nothing was added) */
     public final boolean offer(E element) {
         for (;;) {
+            // Volatile only because the CAS below re-checks it; any stale read just fails that CAS.
             long position = (long) TAIL.getVolatile(this);
             int index = (int) (position & mask);
             // Acquire pairs with the consumer's release in poll(): its read of the old element
@@ -101,12 +102,11 @@ public class WriteBuffer<E> {
         return element;
     }
 
-    /** True if nothing is claimed or buffered. Consumer side only. */
+    /**
+     * True if nothing is claimed or buffered. Consumer side only. Volatile, like poll's read of the
+     * tail: drain()'s closing emptiness check is part of the same store-buffering pair.
+     */
     public final boolean isEmpty() {
         return head == (long) TAIL.getVolatile(this);
-    }
-
-    public final int capacity() {
-        return elements.length;
     }
 }

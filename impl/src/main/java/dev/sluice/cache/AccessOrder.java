@@ -65,6 +65,20 @@ final class AccessOrder<K, V> {
         size--;
     }
 
+    /** Puts a node back at the least recent end: the first in line for eviction. */
+    void linkFirst(Node<K, V> node) {
+        node.prev = null;
+        node.next = head;
+        if (head == null) {
+            tail = node;
+        } else {
+            head.prev = node;
+        }
+        head = node;
+        node.linked = true;
+        size++;
+    }
+
     private void linkLast(Node<K, V> node) {
         node.prev = tail;
         node.next = null;

@@ -57,6 +57,7 @@ public final class WriteBackCache<K, V> {
     private final WriteBuffer<Node<K, V>> writeBuffer;
     private final AtomicInteger pinnedKeys = new AtomicInteger();
     private final Dependencies dependencies = new Dependencies();
+    private final Maintenance<K, V> maintenance;
     private final DrainStatus drain;
 
     public WriteBackCache(Backend<K, V> backend, int capacity) {
@@ -77,8 +78,8 @@ public final class WriteBackCache<K, V> {
         this.capacity = capacity;
         this.readBuffer = new ReadBuffer<>(tuning.readBufferCapacity());
         this.writeBuffer = new WriteBuffer<>(tuning.writeBufferCapacity());
-        this.drain = new DrainStatus(executor,
-                new Maintenance<>(this, data, readBuffer, writeBuffer, capacity, tuning.drainBatch()));
+        this.maintenance = new Maintenance<>(this, data, readBuffer, writeBuffer, capacity, tuning.drainBatch());
+        this.drain = new DrainStatus(executor, maintenance);
     }
 
     // ---- reads ----
@@ -105,6 +106,7 @@ public final class WriteBackCache<K, V> {
             if (node.awaitResident()) {
                 return node.value();
             }
+            unmapRetired(node);
         }
     }
 
@@ -126,7 +128,8 @@ public final class WriteBackCache<K, V> {
                     continue;
                 }
             } else if (!node.awaitResident()) {
-                continue; // its load failed: look again
+                unmapRetired(node); // its load failed, or it was evicted: look again
+                continue;
             }
             // Atomic with eviction's check under the node monitor: a pin never holds a retired
             // node (I-PIN-RESIDENT; PinEvictStress).
@@ -135,6 +138,7 @@ public final class WriteBackCache<K, V> {
                 Node<K, V> pinned = node;
                 return new Pin<>(pinned, () -> recordRead(pinned), () -> unpin(pinned));
             }
+            unmapRetired(node);
         }
     }
 
@@ -191,6 +195,8 @@ public final class WriteBackCache<K, V> {
                 // retirements stay lossless writes.
                 recordRead(node);
                 return;
+            } else {
+                unmapRetired(node);
             }
         }
     }
@@ -221,6 +227,7 @@ public final class WriteBackCache<K, V> {
      */
     public void invalidate() {
         List<Object> kept = new ArrayList<>();
+        RuntimeException discardFailure = null;
         for (Node<K, V> node : data.values()) {
             Node.Drop drop = node.retireUnlessPinned();
             if (drop == Node.Drop.KEPT_PINNED) {
@@ -228,13 +235,26 @@ public final class WriteBackCache<K, V> {
             } else if (drop != Node.Drop.NOT_RESIDENT) {
                 data.remove(node.key, node);
                 recordWrite(node); // tells the policy to unlink it
-                backend.discarded(node.key, node.value(), drop == Node.Drop.DROPPED_DIRTY);
+                try {
+                    backend.discarded(node.key, node.value(), drop == Node.Drop.DROPPED_DIRTY);
+                } catch (RuntimeException e) { // a contract breach, but the other entries still go
+                    if (discardFailure == null) {
+                        discardFailure = e;
+                    } else {
+                        discardFailure.addSuppressed(e);
+                    }
+                }
             }
+        }
+        if (kept.isEmpty()) {
+            dependencies.clear(); // nothing of ours is left to order
+        }
+        if (discardFailure != null) {
+            throw discardFailure;
         }
         if (!kept.isEmpty()) {
             throw new EntriesPinnedException(kept);
         }
-        dependencies.clear(); // nothing of ours is left to order
     }
 
     /**
@@ -296,6 +316,7 @@ public final class WriteBackCache<K, V> {
     }
 
     public boolean isResident(K key) {
+        Objects.requireNonNull(key, "key");
         Node<K, V> node = data.get(key);
         return node != null && node.state() == Node.State.RESIDENT;
     }
@@ -303,6 +324,25 @@ public final class WriteBackCache<K, V> {
     /** The drain state's name: IDLE, REQUIRED, PROCESSING_TO_IDLE or PROCESSING_TO_REQUIRED. */
     public String drainStatus() {
         return DrainStatus.name(drain.status());
+    }
+
+    /**
+     * Write-backs of eviction victims that failed (each such victim stayed resident and dirty),
+     * plus evicted entries whose removal from the map threw, since the cache was created. A
+     * failure burst is also logged, once (SPEC §6).
+     */
+    public long evictionFailureCount() {
+        return maintenance.evictionFailures().failures();
+    }
+
+    /** The most recent of {@link #evictionFailureCount()}'s failures, or null. */
+    public Throwable lastEvictionFailure() {
+        return maintenance.evictionFailures().lastFailure();
+    }
+
+    /** Drains that threw (caught: the drain counts as stopped early and is retried). */
+    public long maintenanceFailureCount() {
+        return drain.drainFailures().failures();
     }
 
     /** The caches this one currently depends on. */
@@ -313,17 +353,28 @@ public final class WriteBackCache<K, V> {
     // ---- internals ----
 
     private void recordWrite(Node<K, V> node) {
-        // Lossless: a full buffer means the drain is behind, so this writer drains it itself
-        // rather than spinning for a drain that may never be scheduled.
-        while (!writeBuffer.offer(node)) {
-            drain.cleanUp();
+        if (writeBuffer.offer(node)) {
+            drain.scheduleAfterWrite();
+        } else {
+            // Lossless: a full buffer means the drain is behind, so this writer drains it itself,
+            // its own event included, rather than spinning for a drain that may never be
+            // scheduled. This is the one place an ordinary write pays for maintenance (SPEC §2).
+            drain.assist(maintenance.writeEvent(node));
         }
-        drain.scheduleAfterWrite();
     }
 
     private void recordRead(Node<K, V> node) {
-        if (readBuffer.offer(node) == ReadBuffer.Offer.FULL) {
-            drain.scheduleDrainBuffers();
+        drain.scheduleAfterRead(readBuffer.offer(node) == ReadBuffer.Offer.FULL);
+    }
+
+    /**
+     * A retired node is removed from the map by whoever retired it; if that removal threw (a key
+     * whose hashCode failed during eviction), a caller who finds it removes it, so that nobody
+     * loops on it (SPEC §2, entry life cycle).
+     */
+    private void unmapRetired(Node<K, V> node) {
+        if (node.state() == Node.State.RETIRED) {
+            data.remove(node.key, node);
         }
     }
 
@@ -365,5 +416,6 @@ public final class WriteBackCache<K, V> {
         } finally {
             node.endWriteBack(succeeded);
         }
+        maintenance.writeBackSucceeded();
     }
 }

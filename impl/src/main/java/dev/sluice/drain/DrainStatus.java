@@ -1,7 +1,5 @@
 package dev.sluice.drain;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Caffeine's buffer drain state machine, on its own: it decides when a {@link Work} runs, and
  * makes sure it runs under one lock, on the executor when it can and inline when it must.
  *
- * <p>Four states in one {@code int}, reached only through {@link #STATUS}:
+ * <p>Four states in one {@code int}, reached only through the accessors of {@link StatusWord}:
  * <pre>
  *   IDLE                    nothing to do
  *   REQUIRED                work is buffered; a drain must be scheduled
@@ -25,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ol type="a">
  *   <li>The IDLE arm of {@link #scheduleAfterWrite()} retries when its CAS fails, as current
  *       Caffeine does; the seed ignores the result. See {@link SeedIdleArmDrainStatus}.
- *   <li>{@link #maintenance()} enters with a <em>volatile</em> store, not the seed's release
+ *   <li>{@link #maintenance(Runnable)} enters with a <em>volatile</em> store, not the seed's release
  *       store. See {@link #enterMaintenance()} and {@link SeedEntryStoreDrainStatus}.
  * </ol>
  *
@@ -33,11 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * inline while holding it when {@code execute} throws, and a caller-runs executor re-enters it
  * from inside {@code execute} (Caffeine issue #130 was the non-reentrant version deadlocking).
  */
-public class DrainStatus {
-    public static final int IDLE = 0;
-    public static final int REQUIRED = 1;
-    public static final int PROCESSING_TO_IDLE = 2;
-    public static final int PROCESSING_TO_REQUIRED = 3;
+public class DrainStatus extends StatusWord {
 
     /** The maintenance a drain performs; supplied by whoever owns the buffers. */
     public interface Work {
@@ -45,93 +39,69 @@ public class DrainStatus {
          * Does a bounded amount of maintenance. Runs only while the drain lock is held, so it must
          * not block on I/O or on another cache's lock.
          *
+         * @param ownWrite null, or the event of a writer that found the write buffer full and is
+         *     assisting: apply it in this drain after the buffered events, even if something else
+         *     fails, so that the writer's own write always reaches the policy
          * @return true if it stopped early and more work remains (the machine then re-arms)
          */
-        boolean drain();
+        boolean drain(Runnable ownWrite);
 
         /**
-         * Runs on the thread that ran {@link #drain()}, once it no longer holds the drain lock:
-         * the place for work that must not run under it, such as write-back I/O.
+         * Runs on the thread that ran {@link #drain}, once it no longer holds the drain lock: the
+         * place for work that must not run under it, such as write-back I/O.
+         *
+         * @return true if it changed something a drain must now act on (victims were written
+         *     back and can be evicted): the machine then treats it as a write
          */
-        default void afterUnlock() {}
-    }
-
-    private static final VarHandle STATUS;
-
-    static {
-        try {
-            STATUS = MethodHandles.lookup().findVarHandle(DrainStatus.class, "status", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
+        default boolean afterUnlock() {
+            return false;
         }
     }
 
-    /** Read and written only through {@link #STATUS}; volatile so that no access is plain. */
-    @SuppressWarnings("unused")
-    private volatile int status = IDLE;
+    /**
+     * How many drains {@link #cleanUp()} (and a writer's assist) runs back to back on its own
+     * thread before it hands what is left to the executor. Enough to write back and evict what one
+     * drain left; a bound so that a caller is never kept busy by other threads' writes.
+     */
+    static final int CLEANUP_ROUNDS = 16;
+
+
+    private static final System.Logger LOGGER = System.getLogger(DrainStatus.class.getName());
 
     final ReentrantLock lock = new ReentrantLock();
     private final Executor executor;
     private final Work work;
-    private final Runnable drainTask = this::runLocked;
-    private final System.Logger logger = System.getLogger(DrainStatus.class.getName());
+    private final Runnable drainTask = () -> drainHere(null, false);
+    private final FailureLog drainFailures = new FailureLog(LOGGER, "drain (maintenance)");
+    private final FailureLog rejectedTasks =
+            new FailureLog(LOGGER, "executor.execute of the drain task (each one drained inline instead)");
+
+    private static final int NOTHING_OWED = 0;
+    private static final int FINISH_OWED = 1;
+    private static final int FINISH_OWED_AFTER_FAILURE = 2;
+    /**
+     * What the thread that holds the lock owes once its outermost frame has unlocked: set by
+     * {@link #maintenance}, taken by {@link #unlock()}. Guarded by {@link #lock}, so plain. A
+     * thread that only scheduled a task owes nothing: the task's thread finishes its own drain,
+     * so a writer never runs the write-backs of a drain that ran elsewhere.
+     */
+    private int owed = NOTHING_OWED;
 
     public DrainStatus(Executor executor, Work work) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.work = Objects.requireNonNull(work, "work");
     }
 
-    // ---- the five accessors of the seed, plus the two volatile ones of deviation (b) ----
-
-    /** Opaque: coherent, no ordering. Used only for gates whose decision is re-checked. */
-    protected final int statusOpaque() {
-        return (int) STATUS.getOpaque(this);
+    /** What drains have thrown (caught, counted, logged once per burst; SPEC §6). */
+    public final FailureLog drainFailures() {
+        return drainFailures;
     }
 
-    /** Acquire: pairs with the release (or volatile) store that wrote the value it reads. */
-    protected final int statusAcquire() {
-        return (int) STATUS.getAcquire(this);
+    /** What {@code executor.execute} has thrown (each such drain ran inline instead). */
+    public final FailureLog rejectedTasks() {
+        return rejectedTasks;
     }
 
-    /**
-     * Volatile read: the writer's half of the store-buffering pair described at
-     * {@link #enterMaintenance()}. On x86 it compiles to the same plain load as opaque.
-     */
-    protected final int statusVolatile() {
-        return (int) STATUS.getVolatile(this);
-    }
-
-    protected final void setStatusOpaque(int value) {
-        STATUS.setOpaque(this, value);
-    }
-
-    protected final void setStatusRelease(int value) {
-        STATUS.setRelease(this, value);
-    }
-
-    protected final void setStatusVolatile(int value) {
-        STATUS.setVolatile(this, value);
-    }
-
-    /** Volatile CAS: totally ordered with every other volatile access. */
-    protected final boolean casStatus(int expect, int update) {
-        return STATUS.compareAndSet(this, expect, update);
-    }
-
-    /** The current state (acquire); for views and tests, not for decisions. */
-    public final int status() {
-        return statusAcquire();
-    }
-
-    public static String name(int status) {
-        switch (status) {
-            case IDLE: return "IDLE";
-            case REQUIRED: return "REQUIRED";
-            case PROCESSING_TO_IDLE: return "PROCESSING_TO_IDLE";
-            case PROCESSING_TO_REQUIRED: return "PROCESSING_TO_REQUIRED";
-            default: return "INVALID(" + status + ")";
-        }
-    }
 
     // ---- events ----
 
@@ -175,8 +145,9 @@ public class DrainStatus {
     /**
      * The IDLE arm. Deviation (a) from the seed: a failed CAS means another thread changed the
      * state after we read IDLE, so our IDLE reasoning is stale; we return false and the caller
-     * handles the new state in its own arm (as Caffeine 3.2.4+ does). The seed ignores the result
-     * and calls {@link #scheduleDrainBuffers()} regardless. Checked by IdleCasStress.
+     * handles the new state in its own arm (as Caffeine's main branch does since commit ccef9554;
+     * release 3.2.4 still ignores the result). The seed ignores the result and calls
+     * {@link #scheduleDrainBuffers()} regardless. Checked by IdleCasStress.
      *
      * @return true once the write is handed to a drain
      */
@@ -189,8 +160,21 @@ public class DrainStatus {
     }
 
     /**
-     * Schedules a drain unless one is already scheduled or running. Called after a write and when
-     * the read buffer reports FULL.
+     * Call after a read was offered to the lossy read buffer. A full buffer schedules a drain, and
+     * so does a REQUIRED that nobody is handling (left by a drain that threw, or by a finisher
+     * that handed over): reads pick it up too, as Caffeine 3.2.x's {@code shouldDrainBuffers}
+     * does. Opaque: a stale answer costs one missed pick-up, never a wrong schedule, since
+     * {@link #scheduleDrainBuffers()} re-checks under the lock.
+     */
+    public final void scheduleAfterRead(boolean bufferFull) {
+        if (bufferFull || statusOpaque() == REQUIRED) {
+            scheduleDrainBuffers();
+        }
+    }
+
+    /**
+     * Schedules a drain unless one is already scheduled or running. Called after a write, after a
+     * read that found the buffer full or the machine REQUIRED.
      */
     public final void scheduleDrainBuffers() {
         // Opaque gate: a stale answer either returns early while a drain is pending (fine: that
@@ -200,88 +184,203 @@ public class DrainStatus {
         }
         if (!lock.tryLock()) {
             // The holder either schedules a drain or runs maintenance and then re-checks REQUIRED
-            // in finishOutsideLock(), after its unlock; our status write precedes our failed
-            // tryLock, which precedes that unlock.
+            // in finish(), after its unlock; our status write precedes our failed tryLock, which
+            // precedes that unlock (SPEC §7, the store-buffering pair of row 11).
             return;
         }
+        int taken = scheduleAndUnlock();
+        if (taken != NOTHING_OWED) {
+            finish(taken, false);
+        }
+    }
+
+    /**
+     * With the lock held: re-check, publish, hand the task to the executor (or drain inline if
+     * {@code execute} throws), unlock.
+     *
+     * @return what this thread owes now that it has unlocked (a drain ran here: caller-runs or
+     *     inline fallback)
+     */
+    private int scheduleAndUnlock() {
+        int taken;
         try {
             // Re-check under the lock: only lock holders leave PROCESSING_*, so a drain seen
             // here is really pending and must not be scheduled twice (I-ONE-DRAINER;
             // WriterWriterStress).
-            if (statusOpaque() >= PROCESSING_TO_IDLE) {
-                return;
-            }
-            // Release: whatever this thread wrote before scheduling is visible to any thread that
-            // reads PROCESSING_TO_IDLE with acquire (DrainPublicationStress). The executor also
-            // gives the task a happens-before edge from execute().
-            setStatusRelease(PROCESSING_TO_IDLE);
-            try {
-                executor.execute(drainTask);
-            } catch (Throwable t) {
-                // Rejected, OutOfMemoryError, anything: the work must not be stranded, so run it
-                // here. We still hold the (reentrant) lock, as Caffeine does.
-                logger.log(System.Logger.Level.WARNING,
-                        "executor failed to accept the drain task; draining inline", t);
-                maintenance();
+            if (statusOpaque() < PROCESSING_TO_IDLE) {
+                // Release: whatever this thread wrote before scheduling is visible to any thread
+                // that reads PROCESSING_TO_IDLE with acquire (DrainPublicationStress). The
+                // executor also gives the task a happens-before edge from execute().
+                setStatusRelease(PROCESSING_TO_IDLE);
+                try {
+                    executor.execute(drainTask);
+                    rejectedTasks.succeeded();
+                } catch (Throwable t) {
+                    // Rejected, OutOfMemoryError, anything: the work must not be stranded, so run
+                    // it here. We still hold the (reentrant) lock, as Caffeine does.
+                    rejectedTasks.failed(t);
+                    maintenance(null);
+                }
             }
         } finally {
-            lock.unlock();
+            taken = unlock();
         }
-        finishOutsideLock();
+        return taken;
     }
 
     /**
-     * Runs maintenance now, under the lock, whatever the state: the recovery from a drain task
-     * that an executor dropped (a PROCESSING state that no task will ever leave), and the writer's
-     * assist when the write buffer is full.
+     * Runs maintenance now, on this thread, whatever the state, and keeps going (at most
+     * {@link #CLEANUP_ROUNDS} drains) until it leaves nothing for another drain: the recovery
+     * from a task that an executor dropped, and what a caller uses to settle the cache.
      */
     public final void cleanUp() {
-        runLocked();
-    }
-
-    private void runLocked() {
-        lock.lock();
-        try {
-            maintenance();
-        } finally {
-            lock.unlock();
-        }
-        finishOutsideLock();
+        drainHere(null, true);
     }
 
     /**
-     * Runs the owner's unlocked work and re-schedules when maintenance left REQUIRED (it stopped
-     * early, or work arrived while it ran). Skipped while an outer frame of this thread still
-     * holds the lock (a caller-runs executor, or an inline fallback): that frame calls it after
-     * its own unlock, so work that must not run under the lock never does.
+     * A writer's assist when the write buffer is full: {@link #cleanUp()}, with the writer's own
+     * event applied by the first drain, so the write is never lost and the writer never waits for
+     * a drain that may never be scheduled (Caffeine issues #77, #90).
      */
-    private void finishOutsideLock() {
-        if (lock.isHeldByCurrentThread()) {
-            return;
+    public final void assist(Runnable ownWrite) {
+        drainHere(Objects.requireNonNull(ownWrite, "ownWrite"), true);
+    }
+
+    /**
+     * Takes the lock, drains, unlocks, finishes: the drain task (on the executor's thread) and
+     * {@link #cleanUp()} and the assist (on the caller's, {@code onCaller}).
+     */
+    private void drainHere(Runnable ownWrite, boolean onCaller) {
+        lock.lock();
+        int taken;
+        try {
+            maintenance(ownWrite);
+        } finally {
+            taken = unlock();
         }
-        work.afterUnlock();
-        // Acquire pairs with the exit store of REQUIRED by whichever holder last left maintenance.
-        if (statusAcquire() == REQUIRED) {
-            scheduleDrainBuffers();
+        if (taken != NOTHING_OWED) {
+            finish(taken, onCaller);
         }
     }
 
-    /** One run of maintenance. Only ever called with {@link #lock} held. */
-    protected final void maintenance() {
-        enterMaintenance();
+    /**
+     * Unlocks; on the outermost frame of this thread, also takes what it owes. An inner frame (a
+     * caller-runs executor inside {@code execute}, or the inline fallback) leaves it to the outer
+     * one, so work that must not run under the lock never does.
+     */
+    private int unlock() {
+        int taken = NOTHING_OWED;
+        if (lock.getHoldCount() == 1) {
+            taken = owed;
+            owed = NOTHING_OWED;
+        }
+        lock.unlock();
+        return taken;
+    }
+
+    /**
+     * After the outermost unlock of a thread that ran a drain: the owner's unlocked work, then the
+     * next drain if the machine is REQUIRED (it stopped early, work arrived, victims were written
+     * back, or a writer's tryLock failed against us). A loop, not a call back into the scheduler:
+     * the stack stays flat however often it goes round and whatever the executor does with the
+     * task (caller-runs and rejecting executors drain right here, in the next round).
+     *
+     * @param onCaller cleanUp or an assist: the next rounds run here, not on the executor
+     */
+    private void finish(int taken, boolean onCaller) {
+        for (int round = 1; ; round++) {
+            if (afterUnlockCaught()) {
+                markWorkArrived();
+            }
+            if (taken == FINISH_OWED_AFTER_FAILURE) {
+                // Not retried in a loop (it may fail the same way forever): the REQUIRED it left
+                // is picked up by the next read or write.
+                return;
+            }
+            // Volatile: the holder's half of the store-buffering pair (our unlock's release of
+            // the lock state, then this load) against a writer that CASes REQUIRED and then
+            // fails tryLock. Acquire would let this load pass the unlock (SPEC §7 row 11;
+            // WriterExitStress).
+            if (statusVolatile() != REQUIRED) {
+                return;
+            }
+            if (onCaller && round < CLEANUP_ROUNDS) {
+                lock.lock();
+                try {
+                    maintenance(null);
+                } finally {
+                    taken = unlock();
+                }
+            } else if (lock.tryLock()) {
+                taken = scheduleAndUnlock();
+            } else {
+                return; // the holder re-checks after its own unlock
+            }
+            if (taken == NOTHING_OWED) {
+                return; // handed to the executor: the task's thread finishes that drain
+            }
+        }
+    }
+
+    private boolean afterUnlockCaught() {
         try {
-            if (work.drain()) {
-                // Bounded work stopped early: re-arm. Opaque is enough: only this lock holder and
-                // writers' PROCESSING_TO_IDLE -> PROCESSING_TO_REQUIRED CAS write the status now,
-                // both write the same value, and the exit below reads it in program order.
+            return work.afterUnlock();
+        } catch (Throwable t) {
+            drainFailures.failed(t);
+            return false;
+        }
+    }
+
+    /**
+     * Work arrived that nothing buffered (victims written back): mark the machine as a write
+     * does, without scheduling; {@link #finish} schedules if this leaves REQUIRED. Volatile
+     * read and CASes, as in {@link #scheduleAfterWrite()}.
+     */
+    private void markWorkArrived() {
+        for (;;) {
+            int current = statusVolatile();
+            if (current == IDLE) {
+                if (casStatus(IDLE, REQUIRED)) {
+                    return;
+                }
+            } else if (current == PROCESSING_TO_IDLE) {
+                if (casStatus(PROCESSING_TO_IDLE, PROCESSING_TO_REQUIRED)) {
+                    return;
+                }
+            } else {
+                return; // REQUIRED or PROCESSING_TO_REQUIRED: marked already
+            }
+        }
+    }
+
+    /**
+     * One run of maintenance. Only ever called with {@link #lock} held. Never throws: what the
+     * work throws is counted and logged (once per burst), and the drain counts as stopped early,
+     * so whatever it left is not stranded at IDLE.
+     */
+    protected final void maintenance(Runnable ownWrite) {
+        enterMaintenance();
+        boolean stoppedEarly = true;
+        try {
+            stoppedEarly = work.drain(ownWrite);
+            owed = Math.max(owed, FINISH_OWED);
+            drainFailures.succeeded();
+        } catch (Throwable t) {
+            owed = FINISH_OWED_AFTER_FAILURE;
+            drainFailures.failed(t);
+        } finally {
+            if (stoppedEarly) {
+                // Bounded work stopped early (or failed): re-arm. Opaque is enough: only this
+                // lock holder and writers' PROCESSING_TO_IDLE -> PROCESSING_TO_REQUIRED CAS write
+                // the status now, both write the same value, and the exit below reads it in
+                // program order.
                 setStatusOpaque(PROCESSING_TO_REQUIRED);
             }
-        } finally {
             // Leave for IDLE only if no write arrived since entry. The CAS pairs with the writers'
             // CAS on PROCESSING_TO_IDLE: one of them wins, and a writer that loses re-reads IDLE
             // and schedules a new drain itself. Otherwise REQUIRED: the opaque store is ordered for
-            // this thread's finishOutsideLock() read, and other threads reach the lock before
-            // acting on it (tryLock is an acquire).
+            // this thread's finish() read, and other threads reach the lock before acting on it
+            // (tryLock is an acquire).
             if (statusOpaque() != PROCESSING_TO_IDLE || !casStatus(PROCESSING_TO_IDLE, IDLE)) {
                 setStatusOpaque(REQUIRED);
             }

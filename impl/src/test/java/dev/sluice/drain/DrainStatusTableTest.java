@@ -52,11 +52,16 @@ class DrainStatusTableTest {
     static final class CountingWork implements DrainStatus.Work {
         int drains;
         int earlyStops;
+        int ownWrites;
         Runnable duringDrain = () -> {};
 
         @Override
-        public boolean drain() {
+        public boolean drain(Runnable ownWrite) {
             drains++;
+            if (ownWrite != null) {
+                ownWrites++;
+                ownWrite.run();
+            }
             duringDrain.run();
             return earlyStops-- > 0;
         }
@@ -143,14 +148,34 @@ class DrainStatusTableTest {
         CountingWork work = new CountingWork();
         work.earlyStops = 1;
         DrainStatus machine = new DrainStatus(executor, work);
+        machine.scheduleAfterWrite();
 
-        machine.cleanUp(); // stops early -> PROCESSING_TO_REQUIRED -> REQUIRED -> scheduled
+        executor.queued.poll().run(); // stops early -> PROCESSING_TO_REQUIRED -> REQUIRED -> scheduled
 
-        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()));
-        assertEquals(1, executor.queued.size());
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "re-armed and re-scheduled");
+        assertEquals(1, executor.queued.size(), "the rest of the work got its own task");
         executor.queued.poll().run();
         assertEquals("IDLE", DrainStatus.name(machine.status()));
         assertEquals(2, work.drains);
+    }
+
+    @Test
+    void cleanUpDrainsOnTheCallerUntilDoneThenHandsOver() {
+        TestExecutor executor = new TestExecutor(false);
+        CountingWork work = new CountingWork();
+        work.earlyStops = 3;
+        DrainStatus machine = new DrainStatus(executor, work);
+
+        machine.cleanUp();
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "cleanUp leaves nothing for another drain");
+        assertEquals(4, work.drains, "three early stops, then the drain that finished");
+        assertTrue(executor.queued.isEmpty(), "nothing handed to the executor");
+
+        work.earlyStops = DrainStatus.CLEANUP_ROUNDS + 5;
+        machine.cleanUp();
+        assertEquals(4 + DrainStatus.CLEANUP_ROUNDS, work.drains, "at most CLEANUP_ROUNDS drains on the caller");
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "the rest is scheduled");
+        assertEquals(1, executor.queued.size());
     }
 
     @Test

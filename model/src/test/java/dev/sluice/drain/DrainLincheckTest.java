@@ -32,7 +32,7 @@ public class DrainLincheckTest {
     final Queue<Runnable> queued = new ConcurrentLinkedQueue<>();
     /** Writes drained by the maintenance run of the current operation (each runs on its own thread). */
     final ThreadLocal<int[]> drained = ThreadLocal.withInitial(() -> new int[1]);
-    final DrainStatus machine = newMachine(queued::add, () -> {
+    final DrainStatus machine = newMachine(queued::add, ownWrite -> {
         while (buffer.poll() != null) {
             drained.get()[0]++;
         }

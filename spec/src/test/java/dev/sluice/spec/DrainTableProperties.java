@@ -28,7 +28,7 @@ class DrainTableProperties {
         WriteBuffer<Boolean> buffer = new WriteBuffer<>(64);
         ArrayDeque<Runnable> queued = new ArrayDeque<>();
         int[] drained = {0};
-        DrainStatus machine = new DrainStatus(queued::add, () -> {
+        DrainStatus machine = new DrainStatus(queued::add, ownWrite -> {
             while (buffer.poll() != null) {
                 drained[0]++;
             }

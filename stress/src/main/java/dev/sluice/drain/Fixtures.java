@@ -16,7 +16,7 @@ final class Fixtures {
 
     Fixtures(BiFunction<Executor, DrainStatus.Work, DrainStatus> kind, int initialStatus) {
         Executor countingExecutor = task -> scheduled.incrementAndGet();
-        DrainStatus.Work drainAll = () -> {
+        DrainStatus.Work drainAll = ownWrite -> {
             while (buffer.poll() != null) {
                 // applying the event is not what these tests observe
             }

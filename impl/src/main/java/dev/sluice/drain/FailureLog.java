@@ -1,0 +1,72 @@
+package dev.sluice.drain;
+
+import java.util.Objects;
+
+/**
+ * Counts the failures of one kind of background work and logs them once per burst: the first
+ * failure after a success (or after creation) is logged with its stack trace, the rest of the
+ * burst only counted, and the success that ends the burst logs one line saying how many there
+ * were. So a backend that is down for minutes costs two log lines, not one per attempt, and the
+ * count and the last failure stay readable by the owner (SPEC §6, "Failures are reported").
+ */
+public final class FailureLog {
+    private final System.Logger logger;
+    private final String what;
+    /** Read without the monitor on the success path, so a healthy run takes no lock. */
+    private volatile boolean failing;
+    private long failures; // guarded by this
+    private long burst; // guarded by this
+    private Throwable last; // guarded by this
+
+    /** @param what names the work in the log lines, e.g. "write-back of eviction victims" */
+    public FailureLog(System.Logger logger, String what) {
+        this.logger = Objects.requireNonNull(logger, "logger");
+        this.what = Objects.requireNonNull(what, "what");
+    }
+
+    public void failed(Throwable failure) {
+        boolean first;
+        synchronized (this) {
+            failures++;
+            burst++;
+            last = failure;
+            first = !failing;
+            failing = true;
+        }
+        if (first) {
+            logger.log(System.Logger.Level.WARNING, what + " failed; further failures are counted,"
+                    + " not logged, until one succeeds", failure);
+        }
+    }
+
+    public void succeeded() {
+        if (!failing) {
+            return;
+        }
+        long ended;
+        synchronized (this) {
+            if (!failing) {
+                return;
+            }
+            failing = false;
+            ended = burst;
+            burst = 0;
+        }
+        logger.log(System.Logger.Level.INFO, what + " succeeded again after " + ended + " failure(s)");
+    }
+
+    /** Failures since creation. */
+    public synchronized long failures() {
+        return failures;
+    }
+
+    /** The most recent failure, or null if there was none. */
+    public synchronized Throwable lastFailure() {
+        return last;
+    }
+
+    /** True from a failure until the next success. */
+    public boolean isFailing() {
+        return failing;
+    }
+}

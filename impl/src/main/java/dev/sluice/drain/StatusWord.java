@@ -1,0 +1,83 @@
+package dev.sluice.drain;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The drain machine's one {@code int} and its access modes, kept apart from the protocol in
+ * {@link DrainStatus} so that each access there names its mode: {@code statusOpaque()},
+ * {@code statusAcquire()}, {@code setStatusRelease(..)}. The comment at each call says why that
+ * mode is enough (SPEC §7 and stress/README.md list them all).
+ */
+public abstract class StatusWord {
+    public static final int IDLE = 0;
+    public static final int REQUIRED = 1;
+    public static final int PROCESSING_TO_IDLE = 2;
+    public static final int PROCESSING_TO_REQUIRED = 3;
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(StatusWord.class, "status", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Read and written only through {@link #STATUS}; volatile so that no access is plain. */
+    @SuppressWarnings("unused")
+    private volatile int status = IDLE;
+
+    // ---- the five accessors of the seed, plus the two volatile ones of deviation (b) ----
+
+    /** Opaque: coherent, no ordering. Used only for gates whose decision is re-checked. */
+    protected final int statusOpaque() {
+        return (int) STATUS.getOpaque(this);
+    }
+
+    /** Acquire: pairs with the release (or volatile) store that wrote the value it reads. */
+    protected final int statusAcquire() {
+        return (int) STATUS.getAcquire(this);
+    }
+
+    /**
+     * Volatile read: the writer's half of the store-buffering pair described at
+     * {@code DrainStatus.enterMaintenance()}. On x86 it compiles to the same plain load as opaque.
+     */
+    protected final int statusVolatile() {
+        return (int) STATUS.getVolatile(this);
+    }
+
+    protected final void setStatusOpaque(int value) {
+        STATUS.setOpaque(this, value);
+    }
+
+    protected final void setStatusRelease(int value) {
+        STATUS.setRelease(this, value);
+    }
+
+    protected final void setStatusVolatile(int value) {
+        STATUS.setVolatile(this, value);
+    }
+
+    /** Volatile CAS: totally ordered with every other volatile access. */
+    protected final boolean casStatus(int expect, int update) {
+        return STATUS.compareAndSet(this, expect, update);
+    }
+
+    /** The current state (acquire); for views and tests, not for decisions. */
+    public final int status() {
+        return statusAcquire();
+    }
+
+    public static String name(int status) {
+        switch (status) {
+            case IDLE: return "IDLE";
+            case REQUIRED: return "REQUIRED";
+            case PROCESSING_TO_IDLE: return "PROCESSING_TO_IDLE";
+            case PROCESSING_TO_REQUIRED: return "PROCESSING_TO_REQUIRED";
+            default: return "INVALID(" + status + ")";
+        }
+    }
+}

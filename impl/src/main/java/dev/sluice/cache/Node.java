@@ -186,8 +186,14 @@ final class Node<K, V> {
 
     enum Drop { NOT_RESIDENT, KEPT_PINNED, DROPPED_CLEAN, DROPPED_DIRTY }
 
-    /** Invalidation: retire unless pinned, saying whether an unwritten change was dropped. */
+    /**
+     * Invalidation: retire unless pinned, saying whether an unwritten change was dropped. Waits
+     * for a write-back in flight to end first: its value cannot be recalled from the backend, so
+     * the entry must not leave the map before it lands, or a get in between would load the older
+     * backend copy and keep it as clean (SPEC §2, invalidate).
+     */
     synchronized Drop retireUnlessPinned() {
+        awaitNoWriteBack();
         if (state != State.RESIDENT) {
             return Drop.NOT_RESIDENT; // still loading (it brings the backend's value) or already gone
         }
@@ -204,6 +210,17 @@ final class Node<K, V> {
      * @return the value to write, or null if nothing needs writing (clean, or dropped by invalidate)
      */
     synchronized V beginWriteBack() {
+        awaitNoWriteBack();
+        if (!dirty || state != State.RESIDENT) {
+            return null;
+        }
+        writing = true;
+        writingVersion = version;
+        return value;
+    }
+
+    /** Waits, releasing the monitor, until no write-back of this node is in flight. */
+    private void awaitNoWriteBack() {
         boolean interrupted = false;
         while (writing) {
             try {
@@ -215,12 +232,6 @@ final class Node<K, V> {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (!dirty || state != State.RESIDENT) {
-            return null;
-        }
-        writing = true;
-        writingVersion = version;
-        return value;
     }
 
     /** Ends a write-back; clean only if it succeeded and nothing changed since it began. */

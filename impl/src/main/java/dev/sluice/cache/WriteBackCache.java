@@ -399,15 +399,28 @@ public final class WriteBackCache<K, V> {
     }
 
     /**
-     * One entry's write-back: dependencies first (I-DEP-ORDER), then the entry, at most one
-     * write-back per entry at a time. No lock is held during the I/O. On failure the entry stays
-     * dirty; it is clean afterwards only if nothing changed it meanwhile.
+     * One entry's write-back, at most one per entry at a time, no lock held during the I/O. The
+     * order matters (SPEC §2.2, I-DEP-ORDER): write back the dependencies, <em>then</em> claim
+     * the entry and capture its value, then look at the edges again. If an edge is there now
+     * (a {@code dependOn} that returned before a {@code put} whose value we captured), release
+     * the claim, write back the dependencies and start again. The claim is never held while
+     * flushing another cache, so two write-backs can never wait for each other's entries. On
+     * failure the entry stays dirty; it is clean afterwards only if nothing changed it meanwhile.
      */
     void writeBack(Node<K, V> node) throws IOException {
-        writeBackDependencies();
-        V value = node.beginWriteBack();
-        if (value == null) {
-            return;
+        V value;
+        for (;;) {
+            writeBackDependencies();
+            value = node.beginWriteBack();
+            if (value == null) {
+                return;
+            }
+            // Volatile read of the copy-on-write edges, after the claim's monitor exit: any
+            // dependOn that returned before the put of the captured value is seen here.
+            if (dependencies.snapshot().isEmpty()) {
+                break;
+            }
+            node.endWriteBack(false); // release the claim: nothing was written
         }
         boolean succeeded = false;
         try {

@@ -59,11 +59,11 @@ public class DrainStatus extends StatusWord {
     }
 
     /**
-     * How many drains {@link #cleanUp()} (and a writer's assist) runs back to back on its own
-     * thread before it hands what is left to the executor. Enough to write back and evict what one
-     * drain left; a bound so that a caller is never kept busy by other threads' writes.
+     * How many drains a writer's {@link #assist} runs back to back on its own thread before it
+     * hands what is left to the executor. Enough to write back and evict what one drain left; a
+     * bound so that a writer is never kept busy by other threads' writes.
      */
-    static final int CLEANUP_ROUNDS = 16;
+    static final int ASSIST_ROUNDS = 16;
 
 
     private static final System.Logger LOGGER = System.getLogger(DrainStatus.class.getName());
@@ -229,18 +229,20 @@ public class DrainStatus extends StatusWord {
     }
 
     /**
-     * Runs maintenance now, on this thread, whatever the state, and keeps going (at most
-     * {@link #CLEANUP_ROUNDS} drains) until it leaves nothing for another drain: the recovery
-     * from a task that an executor dropped, and what a caller uses to settle the cache.
+     * Runs one drain now, on this thread, whatever the state (then finishes as any drain does:
+     * if it left REQUIRED, the rest is scheduled). The recovery from a task that an executor
+     * dropped: a PROCESSING state that no task will ever leave.
      */
     public final void cleanUp() {
-        drainHere(null, true);
+        drainHere(null, false);
     }
 
     /**
-     * A writer's assist when the write buffer is full: {@link #cleanUp()}, with the writer's own
-     * event applied by the first drain, so the write is never lost and the writer never waits for
-     * a drain that may never be scheduled (Caffeine issues #77, #90).
+     * A writer's assist when the write buffer is full: drains on the writer's thread, its own
+     * event applied by the first drain, and keeps going (at most {@link #ASSIST_ROUNDS} drains)
+     * until nothing is left for another drain, victims written back and evicted included. So the
+     * write is never lost, the writer never waits for a drain that may never be scheduled
+     * (Caffeine issues #77, #90), and the bound holds on an executor that drops every task.
      */
     public final void assist(Runnable ownWrite) {
         drainHere(Objects.requireNonNull(ownWrite, "ownWrite"), true);
@@ -248,7 +250,7 @@ public class DrainStatus extends StatusWord {
 
     /**
      * Takes the lock, drains, unlocks, finishes: the drain task (on the executor's thread) and
-     * {@link #cleanUp()} and the assist (on the caller's, {@code onCaller}).
+     * {@link #cleanUp()} (one drain) and the assist (drains until done: {@code onCaller}).
      */
     private void drainHere(Runnable ownWrite, boolean onCaller) {
         lock.lock();
@@ -285,7 +287,7 @@ public class DrainStatus extends StatusWord {
      * the stack stays flat however often it goes round and whatever the executor does with the
      * task (caller-runs and rejecting executors drain right here, in the next round).
      *
-     * @param onCaller cleanUp or an assist: the next rounds run here, not on the executor
+     * @param onCaller an assist: the next rounds run here, not on the executor
      */
     private void finish(int taken, boolean onCaller) {
         for (int round = 1; ; round++) {
@@ -304,7 +306,7 @@ public class DrainStatus extends StatusWord {
             if (statusVolatile() != REQUIRED) {
                 return;
             }
-            if (onCaller && round < CLEANUP_ROUNDS) {
+            if (onCaller && round < ASSIST_ROUNDS) {
                 lock.lock();
                 try {
                     maintenance(null);

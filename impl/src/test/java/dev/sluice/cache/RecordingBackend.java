@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -28,7 +30,20 @@ final class RecordingBackend implements Backend<Integer, String> {
         synchronized List<String> writes() {
             return events.stream().filter(e -> e.startsWith("write ")).toList();
         }
+
+        /** The position of an event in the one shared log, or -1. */
+        synchronized int indexOf(String event) {
+            return events.indexOf(event);
+        }
     }
+
+    /** A named gate on the write of one key: the writer parks there until it is opened. */
+    private static final class Gate {
+        final CountDownLatch arrived = new CountDownLatch(1);
+        final CountDownLatch opened = new CountDownLatch(1);
+    }
+
+    private final Map<Integer, Gate> gates = new ConcurrentHashMap<>();
 
     final String name;
     final Log log;
@@ -55,8 +70,36 @@ final class RecordingBackend implements Backend<Integer, String> {
         return stored.getOrDefault(key, "initial" + key);
     }
 
+    /** The next write of {@code key} will park until {@link #open}. */
+    void block(int key) {
+        gates.put(key, new Gate());
+    }
+
+    /** Waits until a writer is parked at the gate of {@code key}; fails after 10 s. */
+    void awaitBlocked(int key) throws InterruptedException {
+        if (!gates.get(key).arrived.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("no write of " + name + key + " reached its gate in 10 s");
+        }
+    }
+
+    void open(int key) {
+        gates.remove(key).opened.countDown();
+    }
+
     @Override
     public void write(Integer key, String value) throws IOException {
+        Gate gate = gates.get(key);
+        if (gate != null) {
+            gate.arrived.countDown();
+            try {
+                if (!gate.opened.await(10, TimeUnit.SECONDS)) {
+                    throw new IOException("gate of " + name + key + " never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted at the gate of " + name + key);
+            }
+        }
         beforeWrite.test(key);
         if (failingWrites.contains(key)) {
             log.add("failed write " + name + key + "=" + value);

@@ -160,20 +160,35 @@ class DrainStatusTableTest {
     }
 
     @Test
-    void cleanUpDrainsOnTheCallerUntilDoneThenHandsOver() {
+    void cleanUpIsOneDrainThenSchedulesTheRest() {
+        TestExecutor executor = new TestExecutor(false);
+        CountingWork work = new CountingWork();
+        work.earlyStops = 1;
+        DrainStatus machine = new DrainStatus(executor, work);
+
+        machine.cleanUp(); // stops early -> PROCESSING_TO_REQUIRED -> REQUIRED -> scheduled
+
+        assertEquals(1, work.drains, "cleanUp runs one drain");
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "the rest is scheduled");
+        assertEquals(1, executor.queued.size());
+    }
+
+    @Test
+    void anAssistDrainsOnTheWriterUntilDoneThenHandsOver() {
         TestExecutor executor = new TestExecutor(false);
         CountingWork work = new CountingWork();
         work.earlyStops = 3;
         DrainStatus machine = new DrainStatus(executor, work);
 
-        machine.cleanUp();
-        assertEquals("IDLE", DrainStatus.name(machine.status()), "cleanUp leaves nothing for another drain");
+        machine.assist(() -> { });
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "an assist leaves nothing for another drain");
         assertEquals(4, work.drains, "three early stops, then the drain that finished");
+        assertEquals(1, work.ownWrites, "the writer's own event, applied by the first drain");
         assertTrue(executor.queued.isEmpty(), "nothing handed to the executor");
 
-        work.earlyStops = DrainStatus.CLEANUP_ROUNDS + 5;
-        machine.cleanUp();
-        assertEquals(4 + DrainStatus.CLEANUP_ROUNDS, work.drains, "at most CLEANUP_ROUNDS drains on the caller");
+        work.earlyStops = DrainStatus.ASSIST_ROUNDS + 5;
+        machine.assist(() -> { });
+        assertEquals(4 + DrainStatus.ASSIST_ROUNDS, work.drains, "at most ASSIST_ROUNDS drains on the writer");
         assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "the rest is scheduled");
         assertEquals(1, executor.queued.size());
     }

@@ -2,11 +2,15 @@ package dev.sluice.cache;
 
 import java.io.IOException;
 
-/** Collects the failures of an operation that attempts everything: the first is thrown, the rest suppressed. */
+/**
+ * Collects the failures of an operation that attempts everything: the first is thrown, the rest
+ * suppressed. An {@code Error} from a backend counts as one entry's failure too (the entry stays
+ * dirty), and is thrown as it is if it came first.
+ */
 final class Failures {
-    private Exception first;
+    private Throwable first;
 
-    void add(Exception failure) {
+    void add(Throwable failure) {
         if (first == null) {
             first = failure;
         } else {
@@ -17,6 +21,9 @@ final class Failures {
     void throwFirst() throws IOException {
         if (first instanceof IOException) {
             throw (IOException) first;
+        }
+        if (first instanceof Error) {
+            throw (Error) first;
         }
         if (first != null) {
             throw (RuntimeException) first;

@@ -212,9 +212,12 @@ public final class WriteBackCache<K, V> {
         for (Node<K, V> node : data.values()) {
             try {
                 writeBack(node);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) { // an Error from the backend too: the other entries are still tried
                 failures.add(e);
             }
+        }
+        if (data.size() > capacity) {
+            scheduleEviction(); // what was dirty (or parked after failing) may be evictable now
         }
         failures.throwFirst();
     }
@@ -343,6 +346,11 @@ public final class WriteBackCache<K, V> {
     /** Drains that threw (caught: the drain counts as stopped early and is retried). */
     public long maintenanceFailureCount() {
         return drain.drainFailures().failures();
+    }
+
+    /** No recorded read or write is waiting for a drain (for the soak's quiescence check). */
+    boolean buffersEmpty() {
+        return readBuffer.isEmpty() && writeBuffer.isEmpty();
     }
 
     /** The caches this one currently depends on. */

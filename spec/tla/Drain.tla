@@ -57,7 +57,7 @@ Init ==
 
 Goto(p, step) == pc' = [pc EXCEPT ![p] = step]
 
-\* Where a process goes when its scheduleDrainBuffers / finishOutsideLock returns.
+\* Where a process goes when its scheduleDrainBuffers / finish returns.
 Return(p) ==
     CASE p \in Writers -> IF left[p] > 0 THEN "offer" ELSE "done"
       [] p = Executor -> "idle"
@@ -95,7 +95,7 @@ Arm(w) ==
     /\ UNCHANGED <<buf, pending, lock, cur, left, more>>
 
 ------------------------------------------------------------------------------
-\* scheduleDrainBuffers, shared by writers, the reader and finishOutsideLock.
+\* scheduleDrainBuffers, shared by writers, the reader and finish.
 
 Gate(p) ==   \* the opaque gate
     /\ pc[p] = "sdb_gate"
@@ -124,7 +124,7 @@ Execute(p) ==   \* setStatusRelease(PROCESSING_TO_IDLE); executor.execute(task);
     /\ Goto(p, "finish")
     /\ UNCHANGED <<buf, cur, left, more>>
 
-Finish(p) ==   \* finishOutsideLock: re-schedule if maintenance left REQUIRED
+Finish(p) ==   \* finish (DrainStatus.finish): re-schedule if maintenance left REQUIRED
     /\ pc[p] = "finish"
     /\ Goto(p, IF status = REQUIRED THEN "sdb_gate" ELSE Return(p))
     /\ UNCHANGED <<status, buf, pending, lock, cur, left, more>>

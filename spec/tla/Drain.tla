@@ -116,12 +116,14 @@ Recheck(p) ==   \* under the lock
        ELSE UNCHANGED lock /\ Goto(p, "sdb_execute")
     /\ UNCHANGED <<status, buf, pending, cur, left, more>>
 
+\* A thread that only handed the task over owes no finish (DrainStatus.unlock takes nothing):
+\* the task's thread re-checks after its own drain.
 Execute(p) ==   \* setStatusRelease(PROCESSING_TO_IDLE); executor.execute(task); unlock
     /\ pc[p] = "sdb_execute"
     /\ status' = P2I
     /\ pending' = pending + 1
     /\ lock' = "none"
-    /\ Goto(p, "finish")
+    /\ Goto(p, Return(p))
     /\ UNCHANGED <<buf, cur, left, more>>
 
 Finish(p) ==   \* finish (DrainStatus.finish): re-schedule if maintenance left REQUIRED

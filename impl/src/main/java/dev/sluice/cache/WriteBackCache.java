@@ -32,7 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Bound: the map holds at most {@code capacity} entries after a drain that found nothing in
  * flight, plus, between drains, up to one write-buffer's worth of unapplied admissions
  * ({@link Tuning#writeBufferCapacity}), one entry per thread in the middle of a load, and dirty
- * victims whose write-back is pending or failed (SPEC "Guarantees").
+ * victims whose write-back is in flight or failed (SPEC §6), on any executor.
+ *
+ * <p>Hostile environments (SPEC §6): executors that run tasks on the caller, reject or drop them;
+ * drains and backends that throw, {@code Error}s included; a backend down for minutes (failed
+ * victims are retried with back-off). No operation throws because of maintenance, nothing
+ * recurses, and no dirty value is lost.
  */
 public final class WriteBackCache<K, V> {
     /**
@@ -58,6 +63,7 @@ public final class WriteBackCache<K, V> {
     private final AtomicInteger pinnedKeys = new AtomicInteger();
     private final Dependencies dependencies = new Dependencies();
     private final Maintenance<K, V> maintenance;
+    private final WriteBackProtocol<K, V> protocol;
     private final DrainStatus drain;
 
     public WriteBackCache(Backend<K, V> backend, int capacity) {
@@ -79,6 +85,7 @@ public final class WriteBackCache<K, V> {
         this.readBuffer = new ReadBuffer<>(tuning.readBufferCapacity());
         this.writeBuffer = new WriteBuffer<>(tuning.writeBufferCapacity());
         this.maintenance = new Maintenance<>(this, data, readBuffer, writeBuffer, capacity, tuning.drainBatch());
+        this.protocol = new WriteBackProtocol<>(backend, dependencies, maintenance);
         this.drain = new DrainStatus(executor, maintenance);
     }
 
@@ -398,45 +405,13 @@ public final class WriteBackCache<K, V> {
         }
     }
 
-    /** Writes back every dependency, consuming each edge it satisfied. */
+    /** Writes back every dependency, consuming each edge it satisfied (SPEC §2.1). */
     private void writeBackDependencies() throws IOException {
-        for (var edge : dependencies.snapshot().entrySet()) {
-            edge.getKey().flush();
-            dependencies.consume(edge.getKey(), edge.getValue());
-        }
+        protocol.writeBackDependencies();
     }
 
-    /**
-     * One entry's write-back, at most one per entry at a time, no lock held during the I/O. The
-     * order matters (SPEC §2.2, I-DEP-ORDER): write back the dependencies, <em>then</em> claim
-     * the entry and capture its value, then look at the edges again. If an edge is there now
-     * (a {@code dependOn} that returned before a {@code put} whose value we captured), release
-     * the claim, write back the dependencies and start again. The claim is never held while
-     * flushing another cache, so two write-backs can never wait for each other's entries. On
-     * failure the entry stays dirty; it is clean afterwards only if nothing changed it meanwhile.
-     */
+    /** One entry's write-back (SPEC §2.2). */
     void writeBack(Node<K, V> node) throws IOException {
-        V value;
-        for (;;) {
-            writeBackDependencies();
-            value = node.beginWriteBack();
-            if (value == null) {
-                return;
-            }
-            // Volatile read of the copy-on-write edges, after the claim's monitor exit: any
-            // dependOn that returned before the put of the captured value is seen here.
-            if (dependencies.snapshot().isEmpty()) {
-                break;
-            }
-            node.endWriteBack(false); // release the claim: nothing was written
-        }
-        boolean succeeded = false;
-        try {
-            backend.write(node.key, value);
-            succeeded = true;
-        } finally {
-            node.endWriteBack(succeeded);
-        }
-        maintenance.writeBackSucceeded();
+        protocol.writeBack(node);
     }
 }

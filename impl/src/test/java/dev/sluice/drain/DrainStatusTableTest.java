@@ -88,6 +88,11 @@ class DrainStatusTableTest {
         "PROCESSING_TO_REQUIRED,  READ_FULL,    MANUAL,   PROCESSING_TO_REQUIRED, 0, 0",
         "PROCESSING_TO_REQUIRED,  CLEANUP,      MANUAL,   IDLE,                   0, 1",
         "PROCESSING_TO_REQUIRED,  CLEANUP,      THROWING, IDLE,                   0, 1",
+        "IDLE,                    READ,         MANUAL,   IDLE,                   0, 0",
+        "REQUIRED,                READ,         MANUAL,   PROCESSING_TO_IDLE,     1, 0",
+        "REQUIRED,                READ,         THROWING, IDLE,                   0, 1",
+        "PROCESSING_TO_IDLE,      READ,         MANUAL,   PROCESSING_TO_IDLE,     0, 0",
+        "PROCESSING_TO_REQUIRED,  READ,         MANUAL,   PROCESSING_TO_REQUIRED, 0, 0",
     })
     void transition(String start, String event, String executorKind, String next, int queued, int drains) {
         TestExecutor executor = new TestExecutor(executorKind.equals("THROWING"));
@@ -108,6 +113,7 @@ class DrainStatusTableTest {
             case "WRITE": machine.scheduleAfterWrite(); break;
             case "READ_FULL": machine.scheduleDrainBuffers(); break;
             case "CLEANUP": machine.cleanUp(); break;
+            case "READ": machine.scheduleAfterRead(false); break;
             default: throw new AssertionError("unknown event " + event);
         }
     }

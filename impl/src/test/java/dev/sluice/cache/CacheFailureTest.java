@@ -23,6 +23,37 @@ class CacheFailureTest {
     final RecordingBackend backend = new RecordingBackend("A");
 
     @Test
+    void aDiscardedThatThrowsStillLetsInvalidateDropEveryEntry() {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(new Backend<>() {
+            @Override
+            public String load(Integer key) {
+                return "initial" + key;
+            }
+
+            @Override
+            public void write(Integer key, String value) {}
+
+            @Override
+            public void discarded(Integer key, String value, boolean wasDirty) {
+                throw new IllegalStateException("discarded(" + key + ") breaks its contract");
+            }
+        }, 8, Runnable::run);
+        for (int k = 1; k <= 4; k++) {
+            cache.put(k, "v" + k);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, cache::invalidate);
+        assertEquals(3, e.getSuppressed().length, "the first failure is thrown, the other three suppressed");
+        assertEquals(0, cache.residentCount(), "invalidate dropped every entry although discarded threw");
+    }
+
+    @Test
+    void isResidentOfNullNamesTheArgument() {
+        WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, Runnable::run);
+        NullPointerException e = assertThrows(NullPointerException.class, () -> cache.isResident(null));
+        assertEquals("key", e.getMessage());
+    }
+
+    @Test
     void aFailedLoadLeavesNothingBehindAndIsRetried() throws IOException {
         WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, Runnable::run);
         backend.failingLoads.add(1);

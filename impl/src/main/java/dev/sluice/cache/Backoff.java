@@ -11,7 +11,13 @@ final class Backoff {
     static final long MIN_NANOS = 1_000_000L; // 1 ms
     static final long MAX_NANOS = 1_000_000_000L; // 1 s
 
-    /** 0 while write-backs succeed. Read without the monitor on the success path. */
+    /**
+     * 0 while write-backs succeed. Written under the monitor; read without it first so that the
+     * success path takes no lock, then re-read under it. Volatile so that a failure recorded by one
+     * drain runner is seen by the next (its write happens-before our read); a stale 0 costs one
+     * extra attempt, never a lost value. Nothing else is ordered by it, so no jcstress test guards
+     * it; {@code HostileEnvironmentTest} bounds the attempts.
+     */
     private volatile long delayNanos;
     private long retryAtNanos; // guarded by this
 

@@ -12,7 +12,14 @@ import java.util.Objects;
 public final class FailureLog {
     private final System.Logger logger;
     private final String what;
-    /** Read without the monitor on the success path, so a healthy run takes no lock. */
+    /**
+     * Written under the monitor, read without it on the success path so a healthy run takes no
+     * lock. Volatile so that a success sees a burst that another thread began (its write
+     * happens-before our read); a stale read only defers the "succeeded again" line to the next
+     * success, since {@link #succeeded()} re-checks under the monitor. Nothing is ordered by it,
+     * so no jcstress test guards it; {@code HostileExecutorTest} and {@code HostileEnvironmentTest}
+     * count the lines.
+     */
     private volatile boolean failing;
     private long failures; // guarded by this
     private long burst; // guarded by this

@@ -38,6 +38,23 @@ public final class Budget {
         return modelChecking(iterations, invocations).actorsBefore(1).actorsAfter(0);
     }
 
+    /**
+     * Keeps the report of a failure a test expected (a broken variant lincheck must reject) in
+     * {@code target/expected-failures/}, so a green run does not print hundreds of lines of a
+     * violation that is the point of the test; the test still asserts on the report.
+     */
+    public static void recordExpectedFailure(Class<?> test, String report) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of("target", "expected-failures");
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path file = dir.resolve(test.getSimpleName() + ".txt");
+            java.nio.file.Files.writeString(file, report);
+            System.out.println("lincheck rejected a broken variant, as expected; its report: " + file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static StressOptions stress(int iterations, int invocations) {
         report("stress", iterations, invocations);
         return new StressOptions()

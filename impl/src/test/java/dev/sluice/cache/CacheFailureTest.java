@@ -210,7 +210,12 @@ class CacheFailureTest {
      */
     @Test
     void writeBacksOfOneEntryLandInOrder() throws Exception {
-        ExecutorService flushers = Executors.newFixedThreadPool(2);
+        List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ExecutorService flushers = Executors.newFixedThreadPool(2, task -> {
+            Thread t = new Thread(task);
+            threads.add(t);
+            return t;
+        });
         try {
             CountDownLatch firstWriting = new CountDownLatch(1);
             CountDownLatch releaseFirst = new CountDownLatch(1);
@@ -233,7 +238,12 @@ class CacheFailureTest {
                 cache.flush();
                 return null;
             });
-            Thread.sleep(100); // let the second reach the entry while the first is in flight
+            // Let the second reach the entry while the first is in flight: it either waits there
+            // (both flushers then wait) or, if it did not wait, finishes.
+            for (int i = 0; i < 500 && !second.isDone() && !(threads.size() == 2
+                    && threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING)); i++) {
+                Thread.sleep(10);
+            }
             releaseFirst.countDown();
             first.get(10, TimeUnit.SECONDS);
             second.get(10, TimeUnit.SECONDS);

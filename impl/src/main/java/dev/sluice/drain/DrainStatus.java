@@ -162,9 +162,11 @@ public class DrainStatus extends StatusWord {
     /**
      * Call after a read was offered to the lossy read buffer. A full buffer schedules a drain, and
      * so does a REQUIRED that nobody is handling (left by a drain that threw, or by a finisher
-     * that handed over): reads pick it up too, as Caffeine 3.2.x's {@code shouldDrainBuffers}
-     * does. Opaque: a stale answer costs one missed pick-up, never a wrong schedule, since
-     * {@link #scheduleDrainBuffers()} re-checks under the lock.
+     * that handed over): reads pick it up too, as Caffeine 3.2.4's {@code shouldDrainBuffers}
+     * does. Opaque, no edge needed: a stale answer costs one missed pick-up, never a wrong
+     * schedule, since {@link #scheduleDrainBuffers()} re-checks under the lock. Checked
+     * sequentially by {@code HostileExecutorTest} and the table test's read column; no jcstress
+     * test, as no ordering depends on it (stress/README.md row 11a).
      */
     public final void scheduleAfterRead(boolean bufferFull) {
         if (bufferFull || statusOpaque() == REQUIRED) {
@@ -336,7 +338,13 @@ public class DrainStatus extends StatusWord {
     /**
      * Work arrived that nothing buffered (victims written back): mark the machine as a write
      * does, without scheduling; {@link #finish} schedules if this leaves REQUIRED. Volatile
-     * read and CASes, as in {@link #scheduleAfterWrite()}.
+     * read and CASes, as in {@link #scheduleAfterWrite()}: the CAS on PROCESSING_TO_IDLE is
+     * totally ordered with a running drain's exit CAS (row 9), so either that drain goes round
+     * again or we re-read IDLE and mark REQUIRED ourselves. No buffer is involved, so there is no
+     * store-buffering pair to guard: what the drain must see (the victim's clean state) is read
+     * under the node's monitor, which orders it. No jcstress test isolates this; a lost mark
+     * would leave written-back victims unevicted, which {@code HostileEnvironmentTest} (the
+     * bound on a dropping executor) and {@code FaultSoakTest} (I-BOUND after recovery) check.
      */
     private void markWorkArrived() {
         for (;;) {

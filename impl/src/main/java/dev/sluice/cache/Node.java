@@ -1,5 +1,7 @@
 package dev.sluice.cache;
 
+import java.io.IOException;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,6 +60,35 @@ final class Node<K, V> {
 
     static <K, V> Node<K, V> loading(K key) {
         return new Node<>(key, null, State.LOADING, false);
+    }
+
+    /**
+     * Inserts a placeholder for an absent key and loads into it, so that a put racing with the
+     * load wins and no stale backend value is ever inserted after a newer one was written back.
+     * A failed load removes the placeholder; waiters on it look again.
+     *
+     * @return the resident node, or null if the key appeared first (the caller looks again)
+     */
+    static <K, V> Node<K, V> loadAbsent(ConcurrentMap<K, Node<K, V>> data, Backend<K, V> backend, K key)
+            throws IOException {
+        Node<K, V> placeholder = loading(key);
+        if (data.putIfAbsent(key, placeholder) != null) {
+            return null;
+        }
+        boolean loaded = false;
+        try {
+            V value = backend.load(key);
+            if (value == null) {
+                throw new NullPointerException("backend.load(" + key + ") returned null");
+            }
+            placeholder.completeLoad(value);
+            loaded = true;
+        } finally {
+            if (!loaded && placeholder.failLoad()) {
+                data.remove(key, placeholder);
+            }
+        }
+        return placeholder;
     }
 
     static <K, V> Node<K, V> dirty(K key, V value) {

@@ -17,13 +17,21 @@ public final class Pin<V> implements AutoCloseable {
         this.unpin = unpin;
     }
 
-    /** The entry's current value. */
+    /**
+     * @return the entry's current value
+     * @throws IllegalStateException if the pin is closed
+     */
     public V value() {
         checkOpen();
         return node.value();
     }
 
-    /** Replaces the value and marks the entry dirty. */
+    /**
+     * Replaces the value and marks the entry dirty, like {@link WriteBackCache#put}.
+     *
+     * @param value the new value, not null
+     * @throws IllegalStateException if the pin is closed
+     */
     public void set(V value) {
         checkOpen();
         if (value == null) {

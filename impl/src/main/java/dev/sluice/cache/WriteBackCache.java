@@ -40,21 +40,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recurses, and no dirty value is lost.
  */
 public final class WriteBackCache<K, V> {
-    /**
-     * Buffer sizes and the work bound of one drain. The defaults suit ordinary use; tests shrink
-     * them to reach full buffers and early stops.
-     */
-    public record Tuning(int readBufferCapacity, int writeBufferCapacity, int drainBatch) {
-        public static final Tuning DEFAULT = new Tuning(16, 64, 64);
-
-        public Tuning {
-            if (drainBatch < 1) {
-                throw new IllegalArgumentException("drainBatch must be >= 1, was " + drainBatch);
-            }
-            // The buffer constructors check the capacities.
-        }
-    }
-
     private final Backend<K, V> backend;
     private final int capacity;
     private final ConcurrentHashMap<K, Node<K, V>> data = new ConcurrentHashMap<>();
@@ -66,14 +51,42 @@ public final class WriteBackCache<K, V> {
     private final WriteBackProtocol<K, V> protocol;
     private final DrainStatus drain;
 
+    /**
+     * A cache whose maintenance (applying recorded reads and writes, evicting, writing back dirty
+     * victims) runs on {@link ForkJoinPool#commonPool()}.
+     *
+     * @param backend where values are loaded from and written back to; see {@link Backend}
+     * @param capacity the most entries kept after a drain (SPEC I-BOUND), at least 1
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
     public WriteBackCache(Backend<K, V> backend, int capacity) {
         this(backend, capacity, ForkJoinPool.commonPool(), Tuning.DEFAULT);
     }
 
+    /**
+     * A cache whose maintenance runs on {@code executor}. Any executor is accepted, including one
+     * that runs tasks on the caller, rejects them or drops them (SPEC §6): maintenance then runs
+     * on the calling thread or on the next writer.
+     *
+     * @param backend where values are loaded from and written back to
+     * @param capacity the most entries kept after a drain, at least 1
+     * @param executor runs the drains
+     * @throws IllegalArgumentException if {@code capacity} is below 1
+     */
     public WriteBackCache(Backend<K, V> backend, int capacity, Executor executor) {
         this(backend, capacity, executor, Tuning.DEFAULT);
     }
 
+    /**
+     * A cache with explicit buffer sizes and drain batch.
+     *
+     * @param backend where values are loaded from and written back to
+     * @param capacity the most entries kept after a drain, at least 1
+     * @param executor runs the drains
+     * @param tuning buffer sizes and the drain batch
+     * @throws IllegalArgumentException if {@code capacity} is below 1 or a buffer capacity is not
+     *     a power of two
+     */
     public WriteBackCache(Backend<K, V> backend, int capacity, Executor executor, Tuning tuning) {
         this.backend = Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(executor, "executor");
@@ -91,7 +104,16 @@ public final class WriteBackCache<K, V> {
 
     // ---- reads ----
 
-    /** The key's latest value, loaded from the backend on a miss. */
+    /**
+     * The key's latest value. A hit takes no lock and does no I/O; a miss loads from the backend on
+     * this thread (one load per key at a time: other threads asking for the key wait for it). A
+     * hit on an entry whose write-back is in flight returns the cached value, never the backend's
+     * older copy (SPEC I-NO-STALE-READ).
+     *
+     * @param key the key, not null
+     * @return the value last put for the key, or the backend's value if none is cached
+     * @throws IOException if the load failed; nothing was cached and the next get tries again
+     */
     public V get(K key) throws IOException {
         Objects.requireNonNull(key, "key");
         for (;;) {
@@ -118,8 +140,12 @@ public final class WriteBackCache<K, V> {
     }
 
     /**
-     * Like {@link #get} but keeps the entry resident until the returned pin is closed.
+     * Like {@link #get} but keeps the entry resident until the returned pin is closed: a pinned
+     * entry is never evicted (SPEC I-PIN-RESIDENT). One key may be pinned many times.
      *
+     * @param key the key, not null
+     * @return an open pin on the key's entry; close it (try-with-resources)
+     * @throws IOException if the load failed; nothing was cached or pinned
      * @throws CacheFullException if {@code capacity} other keys are pinned; nothing changed
      */
     public Pin<V> pin(K key) throws IOException {
@@ -149,32 +175,13 @@ public final class WriteBackCache<K, V> {
         }
     }
 
-    /**
-     * Inserts a placeholder and loads into it, so that a put racing with the load wins and no
-     * stale backend value is ever inserted after a newer one was written back.
-     *
-     * @return the resident node, or null if the key appeared first (the caller looks again)
-     */
+    /** Loads an absent key (see {@link Node#loadAbsent}); null if it appeared first. */
     private Node<K, V> loadMiss(K key) throws IOException {
-        Node<K, V> placeholder = Node.loading(key);
-        if (data.putIfAbsent(key, placeholder) != null) {
-            return null;
+        Node<K, V> node = Node.loadAbsent(data, backend, key);
+        if (node != null) {
+            recordWrite(node); // the admission: lossless, so the policy always learns of it
         }
-        boolean loaded = false;
-        try {
-            V value = backend.load(key);
-            if (value == null) {
-                throw new NullPointerException("backend.load(" + key + ") returned null");
-            }
-            placeholder.completeLoad(value);
-            loaded = true;
-        } finally {
-            if (!loaded && placeholder.failLoad()) {
-                data.remove(key, placeholder);
-            }
-        }
-        recordWrite(placeholder); // the admission: lossless, so the policy always learns of it
-        return placeholder;
+        return node;
     }
 
     // ---- writes ----
@@ -183,6 +190,17 @@ public final class WriteBackCache<K, V> {
      * Replaces the key's value and marks it dirty. The replaced value is not written back: the
      * backend receives only the latest value of each key (a deviation from imago, whose values
      * carry their own dirty state; see SPEC "Deviations").
+     *
+     * <p>Side effects (SPEC §2): the put is recorded for maintenance, which may evict other entries
+     * and write back dirty victims. On an executor that runs tasks elsewhere, the put itself does
+     * no I/O unless the write buffer is full; then this thread drains it (at most
+     * {@code 16} drains, which may write back other keys' victims). A put never throws because of
+     * maintenance: a failed write-back of another key is counted
+     * ({@link #evictionFailureCount()}) and retried, and the value it wrote stays dirty.
+     *
+     * @param key the key, not null
+     * @param value the new value, not null; treat it as immutable once put (the backend may be
+     *     writing it)
      */
     public void put(K key, V value) {
         Objects.requireNonNull(key, "key");
@@ -211,7 +229,10 @@ public final class WriteBackCache<K, V> {
     /**
      * Writes back this cache's dependencies, then every dirty entry. Every entry is attempted;
      * the first failure is thrown with the others suppressed, and the entries that failed stay
-     * dirty (I-NO-LOST-DIRTY). If a dependency fails, no entry of this cache is written.
+     * dirty (I-NO-LOST-DIRTY). If a dependency fails, no entry of this cache is written. An entry
+     * whose write-back is in flight on another thread is waited for. Runs on the calling thread.
+     *
+     * @throws IOException the first write-back failure, the others suppressed in it
      */
     public void flush() throws IOException {
         writeBackDependencies();
@@ -237,30 +258,12 @@ public final class WriteBackCache<K, V> {
      */
     public void invalidate() {
         List<Object> kept = new ArrayList<>();
-        RuntimeException discardFailure = null;
-        for (Node<K, V> node : data.values()) {
-            Node.Drop drop = node.retireUnlessPinned();
-            if (drop == Node.Drop.KEPT_PINNED) {
-                kept.add(node.key);
-            } else if (drop != Node.Drop.NOT_RESIDENT) {
-                data.remove(node.key, node);
-                recordWrite(node); // tells the policy to unlink it
-                try {
-                    backend.discarded(node.key, node.value(), drop == Node.Drop.DROPPED_DIRTY);
-                } catch (RuntimeException e) { // a contract breach, but the other entries still go
-                    if (discardFailure == null) {
-                        discardFailure = e;
-                    } else {
-                        discardFailure.addSuppressed(e);
-                    }
-                }
+        try {
+            Invalidation.dropUnpinned(data, backend, this::recordWrite, kept);
+        } finally {
+            if (kept.isEmpty()) {
+                dependencies.clear(); // nothing of ours is left to order
             }
-        }
-        if (kept.isEmpty()) {
-            dependencies.clear(); // nothing of ours is left to order
-        }
-        if (discardFailure != null) {
-            throw discardFailure;
         }
         if (!kept.isEmpty()) {
             throw new EntriesPinnedException(kept);
@@ -276,6 +279,7 @@ public final class WriteBackCache<K, V> {
      * can never close a cycle of any length (QEMU's "make the target a sink" rule; SPEC I-DAG).
      * If {@code other} has dependencies, they are written back first, and the check repeats.
      *
+     * @param other the cache whose dirty entries must reach the backend first
      * @throws IllegalArgumentException if {@code other} is this cache
      * @throws IOException if writing back {@code other}'s dependencies failed; no edge was added
      */
@@ -296,11 +300,12 @@ public final class WriteBackCache<K, V> {
 
     // ---- views, for tests and monitoring; each is a momentary reading ----
 
+    /** @return the capacity the cache was created with */
     public int capacity() {
         return capacity;
     }
 
-    /** Entries in the map that hold a value (loads in progress are not counted). */
+    /** @return entries in the map that hold a value (loads in progress are not counted) */
     public int residentCount() {
         int count = 0;
         for (Node<K, V> node : data.values()) {
@@ -311,6 +316,7 @@ public final class WriteBackCache<K, V> {
         return count;
     }
 
+    /** @return resident entries whose latest value has not been written back */
     public int dirtyCount() {
         int count = 0;
         for (Node<K, V> node : data.values()) {
@@ -321,17 +327,22 @@ public final class WriteBackCache<K, V> {
         return count;
     }
 
+    /** @return keys with at least one open pin */
     public int pinnedCount() {
         return pinnedKeys.get();
     }
 
+    /**
+     * @param key the key, not null
+     * @return whether the key's entry is in the cache with a value
+     */
     public boolean isResident(K key) {
         Objects.requireNonNull(key, "key");
         Node<K, V> node = data.get(key);
         return node != null && node.state() == Node.State.RESIDENT;
     }
 
-    /** The drain state's name: IDLE, REQUIRED, PROCESSING_TO_IDLE or PROCESSING_TO_REQUIRED. */
+    /** @return the drain state's name: IDLE, REQUIRED, PROCESSING_TO_IDLE or PROCESSING_TO_REQUIRED */
     public String drainStatus() {
         return DrainStatus.name(drain.status());
     }
@@ -340,17 +351,19 @@ public final class WriteBackCache<K, V> {
      * Write-backs of eviction victims that failed (each such victim stayed resident and dirty),
      * plus evicted entries whose removal from the map threw, since the cache was created. A
      * failure burst is also logged, once (SPEC §6).
+     *
+     * @return the failures counted since the cache was created
      */
     public long evictionFailureCount() {
         return maintenance.evictionFailures().failures();
     }
 
-    /** The most recent of {@link #evictionFailureCount()}'s failures, or null. */
+    /** @return the most recent of {@link #evictionFailureCount()}'s failures, or null if none */
     public Throwable lastEvictionFailure() {
         return maintenance.evictionFailures().lastFailure();
     }
 
-    /** Drains that threw (caught: the drain counts as stopped early and is retried). */
+    /** @return drains that threw (caught: such a drain counts as stopped early and is retried) */
     public long maintenanceFailureCount() {
         return drain.drainFailures().failures();
     }
@@ -360,7 +373,7 @@ public final class WriteBackCache<K, V> {
         return readBuffer.isEmpty() && writeBuffer.isEmpty();
     }
 
-    /** The caches this one currently depends on. */
+    /** @return the caches this one currently depends on (a copy) */
     public Set<WriteBackCache<?, ?>> dependencies() {
         return dependencies.targets();
     }

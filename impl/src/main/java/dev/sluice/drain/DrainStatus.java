@@ -18,13 +18,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * SPEC.md ("Drain state machine") has the full table; {@code DrainStatusTableTest} checks every
  * state × event against it.
  *
- * <p>Deviations from the seed article (both named in SPEC.md, both kept as variants for the
- * stress tests):
+ * <p>Deviations from the seed article (both named in SPEC.md, both kept as variants in impl's test
+ * sources, published as its test jar for the stress tests and lincheck):
  * <ol type="a">
- *   <li>The IDLE arm of {@link #scheduleAfterWrite()} retries when its CAS fails, as current
- *       Caffeine does; the seed ignores the result. See {@link SeedIdleArmDrainStatus}.
+ *   <li>The IDLE arm of {@link #scheduleAfterWrite()} retries when its CAS fails, as Caffeine's
+ *       main branch does (checked at commit ccef9554); Caffeine 3.2.4 and the seed ignore the
+ *       result. See {@code SeedIdleArmDrainStatus}.
  *   <li>{@link #maintenance(Runnable)} enters with a <em>volatile</em> store, not the seed's release
- *       store. See {@link #enterMaintenance()} and {@link SeedEntryStoreDrainStatus}.
+ *       store. See {@link #enterMaintenance()} and {@code SeedEntryStoreDrainStatus}.
  * </ol>
  *
  * <p>Locking: {@link #lock} is reentrant because {@link #scheduleDrainBuffers()} runs maintenance
@@ -87,17 +88,23 @@ public class DrainStatus extends StatusWord {
      */
     private int owed = NOTHING_OWED;
 
+    /**
+     * A machine in IDLE that schedules {@code work} on {@code executor}.
+     *
+     * @param executor runs drains; may run them on the caller, reject or drop them (SPEC §6)
+     * @param work what one drain does
+     */
     public DrainStatus(Executor executor, Work work) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.work = Objects.requireNonNull(work, "work");
     }
 
-    /** What drains have thrown (caught, counted, logged once per burst; SPEC §6). */
+    /** @return what drains have thrown (caught, counted, logged once per burst; SPEC §6) */
     public final FailureLog drainFailures() {
         return drainFailures;
     }
 
-    /** What {@code executor.execute} has thrown (each such drain ran inline instead). */
+    /** @return what {@code executor.execute} has thrown (each such drain ran inline instead) */
     public final FailureLog rejectedTasks() {
         return rejectedTasks;
     }
@@ -167,6 +174,8 @@ public class DrainStatus extends StatusWord {
      * schedule, since {@link #scheduleDrainBuffers()} re-checks under the lock. Checked
      * sequentially by {@code HostileExecutorTest} and the table test's read column; no jcstress
      * test, as no ordering depends on it (stress/README.md row 11a).
+     *
+     * @param bufferFull whether the read buffer refused the read
      */
     public final void scheduleAfterRead(boolean bufferFull) {
         if (bufferFull || statusOpaque() == REQUIRED) {
@@ -245,6 +254,8 @@ public class DrainStatus extends StatusWord {
      * until nothing is left for another drain, victims written back and evicted included. So the
      * write is never lost, the writer never waits for a drain that may never be scheduled
      * (Caffeine issues #77, #90), and the bound holds on an executor that drops every task.
+     *
+     * @param ownWrite the writer's event, which the write buffer refused
      */
     public final void assist(Runnable ownWrite) {
         drainHere(Objects.requireNonNull(ownWrite, "ownWrite"), true);

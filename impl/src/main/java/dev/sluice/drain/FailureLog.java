@@ -25,12 +25,20 @@ public final class FailureLog {
     private long burst; // guarded by this
     private Throwable last; // guarded by this
 
-    /** @param what names the work in the log lines, e.g. "write-back of eviction victims" */
+    /**
+     * @param logger where the one line per burst goes
+     * @param what names the work in the log lines, e.g. "write-back of eviction victims"
+     */
     public FailureLog(System.Logger logger, String what) {
         this.logger = Objects.requireNonNull(logger, "logger");
         this.what = Objects.requireNonNull(what, "what");
     }
 
+    /**
+     * Counts a failure; the first of a burst is logged as a WARNING with its stack trace.
+     *
+     * @param failure what the work threw
+     */
     public void failed(Throwable failure) {
         boolean first;
         synchronized (this) {
@@ -46,6 +54,7 @@ public final class FailureLog {
         }
     }
 
+    /** Ends a burst, if one is open, with one INFO line giving its length. */
     public void succeeded() {
         if (!failing) {
             return;
@@ -62,17 +71,17 @@ public final class FailureLog {
         logger.log(System.Logger.Level.INFO, what + " succeeded again after " + ended + " failure(s)");
     }
 
-    /** Failures since creation. */
+    /** @return failures since creation */
     public synchronized long failures() {
         return failures;
     }
 
-    /** The most recent failure, or null if there was none. */
+    /** @return the most recent failure, or null if there was none */
     public synchronized Throwable lastFailure() {
         return last;
     }
 
-    /** True from a failure until the next success. */
+    /** @return true from a failure until the next success */
     public boolean isFailing() {
         return failing;
     }

@@ -18,7 +18,15 @@ import java.util.function.Consumer;
  * only ever uses this class.
  */
 public class ReadBuffer<E> {
-    public enum Offer { ADDED, FULL, CONTENDED }
+    /** What became of an offered read. */
+    public enum Offer {
+        /** recorded */
+        ADDED,
+        /** dropped: every slot holds an unconsumed read, so a drain is due */
+        FULL,
+        /** dropped: another producer won the slot (a lost read only ages the entry a little) */
+        CONTENDED
+    }
 
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
     private static final VarHandle READ;
@@ -48,6 +56,12 @@ public class ReadBuffer<E> {
         mask = capacity - 1;
     }
 
+    /**
+     * Records a read without blocking; lossy by design (reads only reorder the LRU list).
+     *
+     * @param element the entry read
+     * @return whether it was recorded, and if not why
+     */
     public final Offer offer(E element) {
         // Acquire pairs with the consumer's release of readCounter: the consumer's clearing of
         // the slot we may now reuse happens-before our store into it (ReadBufferStress; the
@@ -96,6 +110,8 @@ public class ReadBuffer<E> {
      * Hands up to {@code limit} published reads to {@code consumer}, oldest first. Single
      * consumer only: callers hold the drain lock.
      *
+     * @param consumer applies each read to the policy
+     * @param limit the most reads to hand over
      * @return how many reads were handed over
      */
     public final int drainTo(Consumer<? super E> consumer, int limit) {
@@ -122,7 +138,7 @@ public class ReadBuffer<E> {
         return drained;
     }
 
-    /** True if no read is claimed or published. Consumer side only. */
+    /** @return true if no read is claimed or published. Consumer side only. */
     public final boolean isEmpty() {
         // The consumer reads its own counter; the tail only needs to be current (same as drainTo).
         return (long) READ.getOpaque(this) == (long) WRITE.getAcquire(this);

@@ -10,9 +10,13 @@ import java.lang.invoke.VarHandle;
  * mode is enough (SPEC §7 and stress/README.md list them all).
  */
 public abstract class StatusWord {
+    /** No drain is running and none is needed. */
     public static final int IDLE = 0;
+    /** A drain is needed and none is running or scheduled. */
     public static final int REQUIRED = 1;
+    /** A drain is scheduled or running; nothing arrived since it was scheduled. */
     public static final int PROCESSING_TO_IDLE = 2;
+    /** A drain is scheduled or running, and work arrived since: another drain is needed after it. */
     public static final int PROCESSING_TO_REQUIRED = 3;
 
     private static final VarHandle STATUS;
@@ -66,11 +70,15 @@ public abstract class StatusWord {
         return STATUS.compareAndSet(this, expect, update);
     }
 
-    /** The current state (acquire); for views and tests, not for decisions. */
+    /** @return the current state (acquire); for views and tests, not for decisions */
     public final int status() {
         return statusAcquire();
     }
 
+    /**
+     * @param status a state
+     * @return its name as SPEC.md spells it, or INVALID(n)
+     */
     public static String name(int status) {
         switch (status) {
             case IDLE: return "IDLE";

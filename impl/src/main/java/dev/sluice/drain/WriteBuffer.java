@@ -46,7 +46,12 @@ public class WriteBuffer<E> {
         mask = capacity - 1;
     }
 
-    /** @return false if full (nothing was added) */
+    /**
+     * Adds an element without blocking, or refuses it when full (the caller then drains).
+     *
+     * @param element the event, not null
+     * @return false if full (nothing was added)
+     */
     public final boolean offer(E element) {
         for (;;) {
             // Volatile only because the CAS below re-checks it; any stale read just fails that CAS.
@@ -81,6 +86,11 @@ public class WriteBuffer<E> {
         SEQUENCES.setRelease(sequences, index, sequence);
     }
 
+    /**
+     * Removes the oldest element. Single consumer only: callers hold the drain lock.
+     *
+     * @return the oldest element, or null if none is buffered
+     */
     @SuppressWarnings("unchecked")
     public final E poll() {
         // Volatile load of the tail: the drain's half of the store-buffering pair (see offer).
@@ -105,6 +115,8 @@ public class WriteBuffer<E> {
     /**
      * True if nothing is claimed or buffered. Consumer side only. Volatile, like poll's read of the
      * tail: drain()'s closing emptiness check is part of the same store-buffering pair.
+     *
+     * @return whether the buffer is empty
      */
     public final boolean isEmpty() {
         return head == (long) TAIL.getVolatile(this);

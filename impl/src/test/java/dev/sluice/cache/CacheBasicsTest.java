@@ -188,9 +188,9 @@ class CacheBasicsTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new WriteBackCache<>(backend, 0))
                 .getMessage().contains("capacity must be >= 1, was 0"));
         assertThrows(IllegalArgumentException.class,
-                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new WriteBackCache.Tuning(16, 64, 0)));
+                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new Tuning(16, 64, 0)));
         assertThrows(IllegalArgumentException.class,
-                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new WriteBackCache.Tuning(3, 64, 1)));
+                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new Tuning(3, 64, 1)));
 
         WriteBackCache<Integer, String> cache = cache(1);
         assertEquals("key", assertThrows(NullPointerException.class, () -> cache.get(null)).getMessage());
@@ -208,7 +208,7 @@ class CacheBasicsTest {
     void aFullWriteBufferMakesTheWriterDrainInsteadOfSpinning() {
         // The executor accepts tasks and never runs them, so only the writers' assists drain.
         WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, task -> { },
-                new WriteBackCache.Tuning(2, 2, 1));
+                new Tuning(2, 2, 1));
         for (int i = 0; i < 20; i++) {
             cache.put(i, "v" + i); // would hang forever without the assist
         }

@@ -138,7 +138,7 @@ class HostileEnvironmentTest {
         FlakyBackend<Integer> backend = new FlakyBackend<>();
         int capacity = 4;
         WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, capacity, executor);
-        int bound = capacity + WriteBackCache.Tuning.DEFAULT.writeBufferCapacity();
+        int bound = capacity + Tuning.DEFAULT.writeBufferCapacity();
         for (int k = 0; k < 100_000; k++) {
             cache.put(k, "v" + k);
             if (k % 97 == 0 || k < 200) {
@@ -185,7 +185,7 @@ class HostileEnvironmentTest {
             backend.writeNanos = 20_000;
             // A write buffer larger than the writes, so no writer ever has to assist.
             WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, pool,
-                    new WriteBackCache.Tuning(16, 4096, 64));
+                    new Tuning(16, 4096, 64));
             for (int k = 0; k < 2_000; k++) {
                 cache.put(k, "v" + k);
             }

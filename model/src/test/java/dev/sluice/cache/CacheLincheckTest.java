@@ -29,7 +29,7 @@ public class CacheLincheckTest {
 
     final Map<Integer, String> stored = new ConcurrentHashMap<>();
     final WriteBackCache<Integer, String> cache =
-            new WriteBackCache<>(newBackend(), 2, Runnable::run, new WriteBackCache.Tuning(4, 4, 8));
+            new WriteBackCache<>(newBackend(), 2, Runnable::run, new Tuning(4, 4, 8));
 
     Backend<Integer, String> newBackend() {
         return new Backend<>() {

@@ -46,7 +46,7 @@ public class TwoCacheLincheckTest {
                     writes.add(name + key + "=" + value);
                 }
             }
-        }, 1, Runnable::run, new WriteBackCache.Tuning(4, 4, 8));
+        }, 1, Runnable::run, new Tuning(4, 4, 8));
     }
 
     @Operation

@@ -141,7 +141,7 @@ class FaultSoakTest {
             default: executor = offThread::add; break;
         }
         int capacity = 1 + random.nextInt(3);
-        WriteBackCache.Tuning tuning = new WriteBackCache.Tuning(2 << random.nextInt(2), 2 << random.nextInt(2),
+        Tuning tuning = new Tuning(2 << random.nextInt(2), 2 << random.nextInt(2),
                 1 + random.nextInt(4));
         WriteBackCache<Key, String> cache = new WriteBackCache<>(disk, capacity, executor, tuning);
         Map<Integer, String> latest = new HashMap<>();

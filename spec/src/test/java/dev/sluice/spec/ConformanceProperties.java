@@ -6,6 +6,7 @@ import dev.sluice.cache.Backend;
 import dev.sluice.cache.CacheFullException;
 import dev.sluice.cache.EntriesPinnedException;
 import dev.sluice.cache.Pin;
+import dev.sluice.cache.Tuning;
 import dev.sluice.cache.WriteBackCache;
 import dev.sluice.model.CacheModel;
 import dev.sluice.model.LruModel;
@@ -71,7 +72,7 @@ class ConformanceProperties {
                 stored.put(key, value);
                 writes.add(key + "=" + value);
             }
-        }, capacity, Runnable::run, new WriteBackCache.Tuning(64, 64, 64));
+        }, capacity, Runnable::run, new Tuning(64, 64, 64));
         LruModel model = new LruModel(capacity, key -> "initial" + key);
         ArrayDeque<Pin<String>> openPins = new ArrayDeque<>();
         ArrayDeque<Integer> openPinKeys = new ArrayDeque<>();

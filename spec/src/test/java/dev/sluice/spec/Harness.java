@@ -1,5 +1,6 @@
 package dev.sluice.spec;
 
+import dev.sluice.cache.Tuning;
 import dev.sluice.cache.WriteBackCache;
 import dev.sluice.model.CacheModel;
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class Harness implements AutoCloseable {
             int self = c;
             backend.atWrite = (key, value) -> judge(self, key, value);
             backends.add(backend);
-            impl.add(new WriteBackCache<>(backend, capacity, Runnable::run, new WriteBackCache.Tuning(64, 64, 64)));
+            impl.add(new WriteBackCache<>(backend, capacity, Runnable::run, new Tuning(64, 64, 64)));
             models.add(new CacheModel<>(name, capacity, key -> LogBackend.initial(name, key), modelLog));
         }
     }

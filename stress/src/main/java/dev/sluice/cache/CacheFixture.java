@@ -32,7 +32,7 @@ final class CacheFixture {
                 stored.put(key, value);
             }
         };
-        cache = new WriteBackCache<>(backend, 1, gated, new WriteBackCache.Tuning(4, 4, 16));
+        cache = new WriteBackCache<>(backend, 1, gated, new Tuning(4, 4, 16));
         cache.put(1, "latest");
         try {
             cache.get(2);

@@ -29,11 +29,11 @@ class CacheBasicsTest {
     @Test
     void getLoadsOnceThenHits() throws IOException {
         WriteBackCache<Integer, String> cache = cache(2);
-        assertEquals("initial1", cache.get(1));
-        assertEquals("initial1", cache.get(1));
-        assertEquals(1, backend.loads());
-        assertEquals(1, cache.residentCount());
-        assertEquals(0, cache.dirtyCount());
+        assertEquals("initial1", cache.get(1), "§2 get: a miss returns the backend's value");
+        assertEquals("initial1", cache.get(1), "§2 get: a hit returns the cached value");
+        assertEquals(1, backend.loads(), "§2 get: a hit does no I/O, so one load for two gets");
+        assertEquals(1, cache.residentCount(), "§2 get: the loaded entry is resident");
+        assertEquals(0, cache.dirtyCount(), "§2 get: a loaded entry is clean");
     }
 
     @Test
@@ -41,15 +41,15 @@ class CacheBasicsTest {
         WriteBackCache<Integer, String> cache = cache(4);
         cache.put(1, "a");
         cache.put(1, "b"); // replaces the dirty "a": only "b" reaches the backend
-        assertEquals("b", cache.get(1));
-        assertEquals(1, cache.dirtyCount());
-        assertTrue(backend.log.writes().isEmpty(), "write-back, not write-through");
+        assertEquals("b", cache.get(1), "§2 put: a get sees the latest put");
+        assertEquals(1, cache.dirtyCount(), "§2 put: the entry is dirty");
+        assertTrue(backend.log.writes().isEmpty(), "§2 put: write-back, not write-through; written: " + backend.log.writes());
 
         cache.flush();
-        assertEquals(List.of("write A1=b"), backend.log.writes());
-        assertEquals(0, cache.dirtyCount());
+        assertEquals(List.of("write A1=b"), backend.log.writes(), "I-NO-LOST-DIRTY: flush writes only the latest value");
+        assertEquals(0, cache.dirtyCount(), "§2 flush: a successful flush leaves the entry clean");
         cache.flush();
-        assertEquals(1, backend.log.writes().size(), "a clean entry is not written again");
+        assertEquals(1, backend.log.writes().size(), "§2 flush: a clean entry is not written again; written: " + backend.log.writes());
     }
 
     /** SPEC I-LRU, and I-NO-LOST-DIRTY for the victim. */
@@ -60,15 +60,16 @@ class CacheBasicsTest {
         cache.get(2);
         cache.get(1);          // 2 is now the least recently used
         cache.get(3);          // over capacity: 2 goes (clean, no write)
-        assertFalse(cache.isResident(2));
-        assertTrue(cache.isResident(1) && cache.isResident(3));
-        assertTrue(backend.log.writes().isEmpty());
+        assertFalse(cache.isResident(2), "I-LRU: 2 was the least recently used, so it is the victim");
+        assertTrue(cache.isResident(1) && cache.isResident(3), "I-LRU: only the victim leaves; 1 resident "
+                + cache.isResident(1) + ", 3 resident " + cache.isResident(3));
+        assertTrue(backend.log.writes().isEmpty(), "I-LRU: a clean victim is not written; written: " + backend.log.writes());
 
         cache.get(4);          // 1 is the LRU now and dirty: written back, then evicted
-        assertEquals(List.of("write A1=one"), backend.log.writes());
-        assertFalse(cache.isResident(1));
-        assertEquals(2, cache.residentCount());
-        assertEquals("one", cache.get(1), "reloaded from the backend, which has the latest value");
+        assertEquals(List.of("write A1=one"), backend.log.writes(), "I-NO-LOST-DIRTY: a dirty victim is written back");
+        assertFalse(cache.isResident(1), "I-LRU: the written-back victim is evicted");
+        assertEquals(2, cache.residentCount(), "I-BOUND: capacity 2 after the drain");
+        assertEquals("one", cache.get(1), "I-NO-LOST-DIRTY: reloaded from the backend, which has the latest value");
     }
 
     /** SPEC I-BOUND. */
@@ -81,7 +82,7 @@ class CacheBasicsTest {
             } else {
                 cache.get(i % 11);
             }
-            assertTrue(cache.residentCount() <= 3, "resident " + cache.residentCount() + " at step " + i);
+            assertTrue(cache.residentCount() <= 3, "I-BOUND: resident " + cache.residentCount() + " > capacity 3 at step " + i);
         }
     }
 
@@ -90,16 +91,17 @@ class CacheBasicsTest {
     void pinKeepsAnEntryResidentAndMarksChangesDirty() throws IOException {
         WriteBackCache<Integer, String> cache = cache(1);
         try (Pin<String> pin = cache.pin(1)) {
-            assertEquals("initial1", pin.value());
+            assertEquals("initial1", pin.value(), "§2 pin: the pin sees the loaded value");
             cache.get(2); // would evict 1, but 1 is pinned: 2 is evicted instead
-            assertTrue(cache.isResident(1));
+            assertTrue(cache.isResident(1), "I-PIN-RESIDENT: key 1 is pinned but was evicted");
             pin.set("changed");
-            assertEquals("changed", cache.get(1));
-            assertEquals(1, cache.dirtyCount());
+            assertEquals("changed", cache.get(1), "§2 Pin.set: a get sees the pin's change");
+            assertEquals(1, cache.dirtyCount(), "§2 Pin.set: the entry is dirty");
         }
         cache.get(3);
-        assertFalse(cache.isResident(1), "unpinned, it is the LRU victim");
-        assertTrue(backend.log.writes().contains("write A1=changed"));
+        assertFalse(cache.isResident(1), "I-LRU: unpinned, key 1 is the LRU victim");
+        assertTrue(backend.log.writes().contains("write A1=changed"),
+                "I-NO-LOST-DIRTY: the pinned change was written back on eviction; written: " + backend.log.writes());
     }
 
     @Test
@@ -121,39 +123,41 @@ class CacheBasicsTest {
             pin.markDirty();
         }
         cache.flush();
-        assertEquals(List.of("write 7=t+x"), backend.log.writes());
+        assertEquals(List.of("write 7=t+x"), backend.log.writes(), "§2 Pin.markDirty: the changed value is written back");
     }
 
     @Test
     void aClosedPinRefusesUseAndClosesOnce() throws IOException {
         WriteBackCache<Integer, String> cache = cache(2);
         Pin<String> pin = cache.pin(1);
-        assertEquals(1, cache.pinnedCount());
+        assertEquals(1, cache.pinnedCount(), "§2 pin: one key pinned");
         pin.close();
         pin.close();
-        assertEquals(0, cache.pinnedCount(), "a second close does not unpin twice");
-        assertThrows(IllegalStateException.class, pin::value);
-        assertThrows(IllegalStateException.class, () -> pin.set("x"));
-        assertThrows(IllegalStateException.class, pin::markDirty);
+        assertEquals(0, cache.pinnedCount(), "§2 Pin.close: a second close does not unpin twice");
+        assertThrows(IllegalStateException.class, pin::value, "§2 errors: PinClosed from value()");
+        assertThrows(IllegalStateException.class, () -> pin.set("x"), "§2 errors: PinClosed from set()");
+        assertThrows(IllegalStateException.class, pin::markDirty, "§2 errors: PinClosed from markDirty()");
     }
 
     @Test
     void pinningMoreKeysThanCapacityFailsAndChangesNothing() throws IOException {
         WriteBackCache<Integer, String> cache = cache(2);
         try (Pin<String> a = cache.pin(1); Pin<String> b = cache.pin(2); Pin<String> again = cache.pin(1)) {
-            CacheFullException e = assertThrows(CacheFullException.class, () -> cache.pin(3));
+            CacheFullException e = assertThrows(CacheFullException.class, () -> cache.pin(3),
+                    "§2 errors: CacheFull when capacity keys are pinned");
             assertTrue(e.getMessage().contains("cannot pin 3") && e.getMessage().contains("all 2 slots"),
-                    e.getMessage());
-            assertFalse(cache.isResident(3));
-            assertEquals(2, cache.pinnedCount());
+                    "§2 errors: CacheFull names the key and the capacity: " + e.getMessage());
+            assertFalse(cache.isResident(3), "§2 errors: a refused pin loads nothing");
+            assertEquals(2, cache.pinnedCount(), "§2 errors: a refused pin changes no pin count");
             // get and put still work: the new entry is admitted unpinned and is the next victim
             cache.put(4, "four");
-            assertEquals("initial5", cache.get(5));
-            assertTrue(backend.log.writes().contains("write A4=four"), "the dirty newcomer was written back");
-            assertTrue(cache.isResident(1) && cache.isResident(2));
+            assertEquals("initial5", cache.get(5), "§2 get: works while every slot is pinned");
+            assertTrue(backend.log.writes().contains("write A4=four"),
+                    "I-NO-LOST-DIRTY: the dirty newcomer was written back; written: " + backend.log.writes());
+            assertTrue(cache.isResident(1) && cache.isResident(2), "I-PIN-RESIDENT: pinned keys 1 and 2 stay");
         }
         try (Pin<String> c = cache.pin(3)) {
-            assertEquals("initial3", c.value());
+            assertEquals("initial3", c.value(), "§2 pin: once a slot is free, the refused key can be pinned");
         }
     }
 
@@ -165,42 +169,49 @@ class CacheBasicsTest {
         Pin<String> pinned = cache.pin(3);
         pinned.set("pinned-dirty");
 
-        EntriesPinnedException e = assertThrows(EntriesPinnedException.class, cache::invalidate);
-        assertEquals(List.of(3), e.keys());
-        assertTrue(e.getMessage().contains("[3]"), e.getMessage());
-        assertTrue(backend.log.snapshot().containsAll(List.of("discard A1=dirty dirty", "discard A2=initial2 clean")));
-        assertTrue(backend.log.writes().isEmpty());
-        assertEquals(1, cache.residentCount());
-        assertEquals("pinned-dirty", pinned.value());
+        EntriesPinnedException e = assertThrows(EntriesPinnedException.class, cache::invalidate,
+                "§2 errors: EntriesPinned when invalidate keeps pinned entries");
+        assertEquals(List.of(3), e.keys(), "§2 errors: EntriesPinned lists the pinned keys");
+        assertTrue(e.getMessage().contains("[3]"), "§2 errors: EntriesPinned's message lists the keys: " + e.getMessage());
+        assertTrue(backend.log.snapshot().containsAll(List.of("discard A1=dirty dirty", "discard A2=initial2 clean")),
+                "§2 invalidate: the backend is told of each dropped entry; log: " + backend.log.snapshot());
+        assertTrue(backend.log.writes().isEmpty(), "§2 invalidate: nothing is written; written: " + backend.log.writes());
+        assertEquals(1, cache.residentCount(), "I-PIN-RESIDENT: only the pinned entry stays");
+        assertEquals("pinned-dirty", pinned.value(), "I-PIN-RESIDENT: the pinned entry is unchanged");
         pinned.close();
 
         cache.invalidate();
-        assertEquals(0, cache.residentCount());
-        assertEquals("initial1", cache.get(1), "the dropped change is gone: invalidate is the one way to lose it");
+        assertEquals(0, cache.residentCount(), "§2 invalidate: with no pins, nothing stays");
+        assertEquals("initial1", cache.get(1), "I-NO-LOST-DIRTY: the dropped change is gone; invalidate is the one way to lose it");
     }
 
     @Test
     void badArgumentsGetClearErrors() {
+        String named = "§2 errors: a null argument is refused, naming it";
         assertEquals("backend", assertThrows(NullPointerException.class,
-                () -> new WriteBackCache<Integer, String>(null, 1)).getMessage());
+                () -> new WriteBackCache<Integer, String>(null, 1), named).getMessage(), named);
         assertEquals("executor", assertThrows(NullPointerException.class,
-                () -> new WriteBackCache<>(backend, 1, null)).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new WriteBackCache<>(backend, 0))
-                .getMessage().contains("capacity must be >= 1, was 0"));
+                () -> new WriteBackCache<>(backend, 1, null), named).getMessage(), named);
+        String capacity = assertThrows(IllegalArgumentException.class, () -> new WriteBackCache<>(backend, 0),
+                "§2 errors: IllegalArgument(capacity)").getMessage();
+        assertTrue(capacity.contains("capacity must be >= 1, was 0"), "§2 errors: IllegalArgument(capacity): " + capacity);
         assertThrows(IllegalArgumentException.class,
-                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new Tuning(16, 64, 0)));
+                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new Tuning(16, 64, 0)), "§2 errors: IllegalArgument(drainBatch)");
         assertThrows(IllegalArgumentException.class,
-                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new Tuning(3, 64, 1)));
+                () -> new WriteBackCache<>(backend, 1, SAME_THREAD, new Tuning(3, 64, 1)),
+                "§2 errors: IllegalArgument(readBufferCapacity) for a non-power of two");
 
         WriteBackCache<Integer, String> cache = cache(1);
-        assertEquals("key", assertThrows(NullPointerException.class, () -> cache.get(null)).getMessage());
-        assertEquals("key", assertThrows(NullPointerException.class, () -> cache.pin(null)).getMessage());
-        assertEquals("key", assertThrows(NullPointerException.class, () -> cache.put(null, "v")).getMessage());
-        assertEquals("value", assertThrows(NullPointerException.class, () -> cache.put(1, null)).getMessage());
-        assertEquals("other", assertThrows(NullPointerException.class, () -> cache.dependOn(null)).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> cache.dependOn(cache))
-                .getMessage().contains("cannot depend on itself"));
-        assertTrue(cache.dependencies().isEmpty());
+        assertEquals("key", assertThrows(NullPointerException.class, () -> cache.get(null), named).getMessage(), named);
+        assertEquals("key", assertThrows(NullPointerException.class, () -> cache.pin(null), named).getMessage(), named);
+        assertEquals("key", assertThrows(NullPointerException.class, () -> cache.put(null, "v"), named).getMessage(), named);
+        assertEquals("value", assertThrows(NullPointerException.class, () -> cache.put(1, null), named).getMessage(), named);
+        assertEquals("other", assertThrows(NullPointerException.class, () -> cache.dependOn(null), named).getMessage(), named);
+        assertEquals("key", assertThrows(NullPointerException.class, () -> cache.isResident(null), named).getMessage(), named);
+        String self = assertThrows(IllegalArgumentException.class, () -> cache.dependOn(cache),
+                "§2 errors: SelfDependency").getMessage();
+        assertTrue(self.contains("cannot depend on itself"), "§2 errors: SelfDependency: " + self);
+        assertTrue(cache.dependencies().isEmpty(), "I-DAG: a refused self-dependency adds no edge: " + cache.dependencies());
     }
 
     @Test
@@ -212,8 +223,8 @@ class CacheBasicsTest {
         for (int i = 0; i < 20; i++) {
             cache.put(i, "v" + i); // would hang forever without the assist
         }
-        assertTrue(cache.residentCount() < 20, "assisting writers drained and evicted");
+        assertTrue(cache.residentCount() < 20, "I-BOUND: assisting writers drained and evicted; resident " + cache.residentCount());
         cache.cleanUp();
-        assertEquals(20, backend.log.writes().size() + cache.dirtyCount(), "every put is either written or still dirty");
+        assertEquals(20, backend.log.writes().size() + cache.dirtyCount(), "I-NO-LOST-DIRTY: every put is either written or still dirty");
     }
 }

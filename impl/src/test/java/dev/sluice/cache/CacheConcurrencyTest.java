@@ -60,13 +60,13 @@ class CacheConcurrencyTest {
             }
         }
         threads.shutdown();
-        assertTrue(threads.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(threads.awaitTermination(10, TimeUnit.SECONDS), "harness: the client threads ended, seed " + seed);
 
         a.flush();
         b.flush();
-        assertTrue(!(a.dependencies().contains(b) && b.dependencies().contains(a)), "cycle A <-> B");
-        expectedA.forEach((k, v) -> assertEquals(v, backendA.stored.get(k), "A" + k + ", seed " + seed));
-        expectedB.forEach((k, v) -> assertEquals(v, backendB.stored.get(k), "B" + k + ", seed " + seed));
+        assertTrue(!(a.dependencies().contains(b) && b.dependencies().contains(a)), "I-DAG: a cycle A <-> B, seed " + seed);
+        expectedA.forEach((k, v) -> assertEquals(v, backendA.stored.get(k), "I-NO-LOST-DIRTY: A" + k + " holds the last put, seed " + seed));
+        expectedB.forEach((k, v) -> assertEquals(v, backendB.stored.get(k), "I-NO-LOST-DIRTY: B" + k + " holds the last put, seed " + seed));
         // I-BOUND holds after a drain that finds nothing in flight: let the drain tasks on the
         // common pool finish (a victim they queued is written back, then evicted by the task it
         // schedules), then drain once more.

@@ -41,29 +41,31 @@ class CacheFailureTest {
         for (int k = 1; k <= 4; k++) {
             cache.put(k, "v" + k);
         }
-        IllegalStateException e = assertThrows(IllegalStateException.class, cache::invalidate);
-        assertEquals(3, e.getSuppressed().length, "the first failure is thrown, the other three suppressed");
-        assertEquals(0, cache.residentCount(), "invalidate dropped every entry although discarded threw");
+        IllegalStateException e = assertThrows(IllegalStateException.class, cache::invalidate,
+                "§2 invalidate: a discarded() that throws is rethrown");
+        assertEquals(3, e.getSuppressed().length, "§2 invalidate: the first failure is thrown, the other three suppressed");
+        assertEquals(0, cache.residentCount(), "§2 invalidate: every entry dropped although discarded threw");
     }
 
     @Test
     void isResidentOfNullNamesTheArgument() {
         WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, Runnable::run);
-        NullPointerException e = assertThrows(NullPointerException.class, () -> cache.isResident(null));
-        assertEquals("key", e.getMessage());
+        NullPointerException e = assertThrows(NullPointerException.class, () -> cache.isResident(null),
+                "§2 errors: IllegalArgument(key) for a null key");
+        assertEquals("key", e.getMessage(), "§2 errors: the null argument is named");
     }
 
     @Test
     void aFailedLoadLeavesNothingBehindAndIsRetried() throws IOException {
         WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 2, Runnable::run);
         backend.failingLoads.add(1);
-        IOException e = assertThrows(IOException.class, () -> cache.get(1));
-        assertTrue(e.getMessage().contains("A1"), e.getMessage());
-        assertFalse(cache.isResident(1));
-        assertEquals(0, cache.residentCount());
+        IOException e = assertThrows(IOException.class, () -> cache.get(1), "§2 get: a failed load throws");
+        assertTrue(e.getMessage().contains("A1"), "§2 get: the backend's own exception is thrown: " + e.getMessage());
+        assertFalse(cache.isResident(1), "§2 get: a failed load caches nothing");
+        assertEquals(0, cache.residentCount(), "§2 get: a failed load leaves no placeholder");
 
         backend.failingLoads.clear();
-        assertEquals("initial1", cache.get(1));
+        assertEquals("initial1", cache.get(1), "§2 get: the next get loads again");
     }
 
     @Test
@@ -77,9 +79,10 @@ class CacheFailureTest {
             @Override
             public void write(Integer key, String value) {}
         }, 1, Runnable::run);
-        NullPointerException e = assertThrows(NullPointerException.class, () -> cache.get(5));
-        assertEquals("backend.load(5) returned null", e.getMessage());
-        assertEquals(0, cache.residentCount());
+        NullPointerException e = assertThrows(NullPointerException.class, () -> cache.get(5),
+                "§2 get: a backend that returns null is an error");
+        assertEquals("backend.load(5) returned null", e.getMessage(), "§2 get: the error names the load");
+        assertEquals(0, cache.residentCount(), "§2 get: nothing is cached for a null load");
     }
 
     @Test
@@ -90,17 +93,17 @@ class CacheFailureTest {
         }
         backend.failingWrites.addAll(List.of(2, 3));
 
-        IOException e = assertThrows(IOException.class, cache::flush);
-        assertEquals(1, e.getSuppressed().length, "one failure thrown, the other suppressed");
+        IOException e = assertThrows(IOException.class, cache::flush, "§2 flush: a failed write-back is thrown");
+        assertEquals(1, e.getSuppressed().length, "§2 flush: one failure thrown, the other suppressed");
         assertTrue(backend.log.writes().containsAll(List.of("write A1=v1", "write A4=v4")),
-                "the failures did not stop the other entries: " + backend.log.writes());
-        assertEquals(2, cache.dirtyCount());
+                "§2 flush: the failures did not stop the other entries: " + backend.log.writes());
+        assertEquals(2, cache.dirtyCount(), "I-NO-LOST-DIRTY: the two failed entries stay dirty");
 
         backend.failingWrites.clear();
         cache.flush();
-        assertEquals(0, cache.dirtyCount());
-        assertEquals("v2", backend.stored.get(2));
-        assertEquals("v3", backend.stored.get(3));
+        assertEquals(0, cache.dirtyCount(), "I-NO-LOST-DIRTY: a successful flush leaves nothing dirty");
+        assertEquals("v2", backend.stored.get(2), "I-NO-LOST-DIRTY: the failed value is written once I/O works");
+        assertEquals("v3", backend.stored.get(3), "I-NO-LOST-DIRTY: the failed value is written once I/O works");
     }
 
     @Test
@@ -110,11 +113,11 @@ class CacheFailureTest {
         cache.put(1, "precious");
         cache.get(2); // 1 is the victim; its write-back fails
 
-        assertTrue(cache.isResident(1), "kept");
-        assertEquals("precious", cache.get(1), "with its value");
+        assertTrue(cache.isResident(1), "I-NO-LOST-DIRTY: a victim whose write-back failed is kept");
+        assertEquals("precious", cache.get(1), "I-NO-LOST-DIRTY: the kept victim has its value");
         backend.failingWrites.clear();
         cache.flush();
-        assertEquals("precious", backend.stored.get(1));
+        assertEquals("precious", backend.stored.get(1), "I-NO-LOST-DIRTY: written once I/O works");
     }
 
     @Test
@@ -125,9 +128,9 @@ class CacheFailureTest {
         for (int k = 0; k < 10; k++) {
             cache.put(k, "v" + k);
         }
-        assertEquals(2, cache.residentCount(), "evictions still happen");
-        assertEquals(8, backend.log.writes().size(), "and every victim was written back");
-        assertEquals("IDLE", cache.drainStatus());
+        assertEquals(2, cache.residentCount(), "I-BOUND: on a rejecting executor evictions still happen");
+        assertEquals(8, backend.log.writes().size(), "I-NO-LOST-DIRTY: every victim was written back");
+        assertEquals("IDLE", cache.drainStatus(), "I-NO-STRANDED-WRITE: the inline drains left IDLE");
     }
 
     @Test
@@ -136,11 +139,11 @@ class CacheFailureTest {
         for (int k = 0; k < 5; k++) {
             cache.get(k);
         }
-        assertNotEquals("IDLE", cache.drainStatus(), "stuck: the drain task was dropped");
-        assertEquals(5, cache.residentCount());
+        assertNotEquals("IDLE", cache.drainStatus(), "§6 dropping executor: the dropped task leaves a drain owed");
+        assertEquals(5, cache.residentCount(), "§6 dropping executor: no drain ran, so no eviction");
 
         cache.cleanUp();
-        assertEquals(2, cache.residentCount());
+        assertEquals(2, cache.residentCount(), "I-BOUND: cleanUp runs the owed drain");
     }
 
     /** SPEC I-NO-STALE-READ: a get during a victim's write-back returns the latest value, not a reload. */
@@ -159,17 +162,17 @@ class CacheFailureTest {
             WriteBackCache<Integer, String> cache = new WriteBackCache<>(backend, 1, drains);
             cache.put(1, "latest");
             cache.get(2); // 1 becomes the victim; its write-back blocks on the drain thread
-            assertTrue(writing.await(10, TimeUnit.SECONDS), "the victim's write-back started");
+            assertTrue(writing.await(10, TimeUnit.SECONDS), "harness: the victim's write-back started");
 
             Future<String> read = caller.submit(() -> cache.get(1));
-            assertEquals("latest", read.get(10, TimeUnit.SECONDS));
+            assertEquals("latest", read.get(10, TimeUnit.SECONDS), "I-NO-STALE-READ: the get returns the value in flight");
             assertEquals(0, backend.log.snapshot().stream().filter(e -> e.equals("load A1")).count(),
-                    "not reloaded from the backend, whose copy is stale");
+                    "I-NO-STALE-READ: not reloaded from the backend, whose copy is stale");
             release.countDown();
         } finally {
             drains.shutdown();
             caller.shutdown();
-            assertTrue(drains.awaitTermination(10, TimeUnit.SECONDS));
+            assertTrue(drains.awaitTermination(10, TimeUnit.SECONDS), "harness: the drain thread ended");
         }
     }
 
@@ -190,15 +193,15 @@ class CacheFailureTest {
                 cache.flush();
                 return null;
             });
-            assertTrue(writing.await(10, TimeUnit.SECONDS));
+            assertTrue(writing.await(10, TimeUnit.SECONDS), "harness: the flush's write started");
             cache.put(1, "new"); // while "old" is being written
             release.countDown();
             flush.get(10, TimeUnit.SECONDS);
 
-            assertEquals(1, cache.dirtyCount(), "the write of the older value must not mark the newer one clean");
+            assertEquals(1, cache.dirtyCount(), "I-NO-LOST-DIRTY: the write of the older value must not mark the newer one clean");
             backend.beforeWrite = key -> true;
             cache.flush();
-            assertEquals("new", backend.stored.get(1));
+            assertEquals("new", backend.stored.get(1), "I-NO-LOST-DIRTY: the newer value is written by the next flush");
         } finally {
             flusher.shutdown();
         }
@@ -232,7 +235,7 @@ class CacheFailureTest {
                 cache.flush();
                 return null;
             });
-            assertTrue(firstWriting.await(10, TimeUnit.SECONDS));
+            assertTrue(firstWriting.await(10, TimeUnit.SECONDS), "harness: the first write-back started");
             cache.put(1, "newer");
             Future<?> second = flushers.submit(() -> {
                 cache.flush();
@@ -248,8 +251,8 @@ class CacheFailureTest {
             first.get(10, TimeUnit.SECONDS);
             second.get(10, TimeUnit.SECONDS);
 
-            assertEquals("newer", backend.stored.get(1), "the older write landed last");
-            assertEquals(0, cache.dirtyCount());
+            assertEquals("newer", backend.stored.get(1), "I-NO-LOST-DIRTY: the older write landed last");
+            assertEquals(0, cache.dirtyCount(), "I-NO-LOST-DIRTY: both flushes done, nothing is dirty");
         } finally {
             flushers.shutdownNow();
         }

@@ -30,16 +30,16 @@ class DependencyTest {
         a.put(1, "a1");
         b.put(1, "b1");
         a.dependOn(b);
-        assertEquals(Set.of(b), a.dependencies());
+        assertEquals(Set.of(b), a.dependencies(), "§2.1: dependOn adds the edge A -> B");
 
         a.flush();
-        assertEquals(List.of("write B1=b1", "write A1=a1"), log.writes());
-        assertTrue(a.dependencies().isEmpty(), "consumed once satisfied");
+        assertEquals(List.of("write B1=b1", "write A1=a1"), log.writes(), "I-DEP-ORDER: B's entry is written before A's");
+        assertTrue(a.dependencies().isEmpty(), "§2.1: the edge is consumed once satisfied: " + a.dependencies());
 
         b.put(2, "b2");
         a.put(1, "a1'");
         a.flush();
-        assertFalse(log.writes().contains("write B2=b2"), "a consumed dependency no longer orders");
+        assertFalse(log.writes().contains("write B2=b2"), "§2.1: a consumed dependency no longer orders; writes: " + log.writes());
     }
 
     @Test
@@ -49,8 +49,8 @@ class DependencyTest {
         a.dependOn(b);
         a.get(2);
         a.get(3); // evicts the dirty a1
-        assertEquals(List.of("write B7=b7", "write A1=a1"), log.writes());
-        assertFalse(a.isResident(1));
+        assertEquals(List.of("write B7=b7", "write A1=a1"), log.writes(), "I-DEP-ORDER: an eviction writes the dependency first");
+        assertFalse(a.isResident(1), "I-LRU: the written-back victim is evicted");
     }
 
     @Test
@@ -60,21 +60,21 @@ class DependencyTest {
         a.dependOn(b);
         backendB.failingWrites.add(1);
 
-        IOException e = assertThrows(IOException.class, a::flush);
-        assertTrue(e.getMessage().contains("B1"), e.getMessage());
-        assertTrue(log.writes().isEmpty());
-        assertEquals(Set.of(b), a.dependencies());
-        assertEquals(1, a.dirtyCount());
+        IOException e = assertThrows(IOException.class, a::flush, "§2 flush: a failed dependency is thrown");
+        assertTrue(e.getMessage().contains("B1"), "§2 flush: the dependency's own failure is thrown: " + e.getMessage());
+        assertTrue(log.writes().isEmpty(), "I-DEP-ORDER: nothing of A is written while B failed; writes: " + log.writes());
+        assertEquals(Set.of(b), a.dependencies(), "§2.1: an unsatisfied edge is kept");
+        assertEquals(1, a.dirtyCount(), "I-NO-LOST-DIRTY: A's entry stays dirty");
 
         // eviction hits the same failure: the victim stays resident and dirty
         a.get(2);
         a.get(3);
-        assertTrue(a.isResident(1), "a victim whose dependency failed is kept");
-        assertEquals(1, a.dirtyCount());
+        assertTrue(a.isResident(1), "I-NO-LOST-DIRTY: a victim whose dependency failed is kept");
+        assertEquals(1, a.dirtyCount(), "I-NO-LOST-DIRTY: the kept victim is still dirty");
 
         backendB.failingWrites.clear();
         a.flush();
-        assertEquals(List.of("write B1=b1", "write A1=a1"), log.writes());
+        assertEquals(List.of("write B1=b1", "write A1=a1"), log.writes(), "I-DEP-ORDER: once B heals, B then A");
     }
 
     @Test
@@ -83,9 +83,9 @@ class DependencyTest {
         b.put(1, "b1");
         a.dependOn(b);          // A -> B
         b.dependOn(a);          // A is not a sink: A's dependency (B) is written first, then B -> A
-        assertEquals(List.of("write B1=b1"), log.writes());
-        assertTrue(a.dependencies().isEmpty());
-        assertEquals(Set.of(a), b.dependencies());
+        assertEquals(List.of("write B1=b1"), log.writes(), "§2.1: A's dependency is written to make A a sink");
+        assertTrue(a.dependencies().isEmpty(), "§2.1: A -> B was consumed by that write: " + a.dependencies());
+        assertEquals(Set.of(a), b.dependencies(), "§2.1: then B -> A is added");
         assertAcyclic();
     }
 
@@ -96,16 +96,17 @@ class DependencyTest {
         c.put(1, "c1");
         a.dependOn(b);          // A -> B (B sink)
         c.dependOn(a);          // A is not a sink: write B, drop A -> B; then C -> A
-        assertEquals(List.of("write B1=b1"), log.writes());
+        assertEquals(List.of("write B1=b1"), log.writes(), "§2.1: B is written to make A a sink");
         b.dependOn(c);          // C is not a sink: writes A (its own dependency first: none left), then B -> C
-        assertEquals(List.of("write B1=b1", "write A1=a1"), log.writes());
-        assertEquals(Set.of(c), b.dependencies());
-        assertTrue(c.dependencies().isEmpty());
+        assertEquals(List.of("write B1=b1", "write A1=a1"), log.writes(), "§2.1: A is written to make C a sink");
+        assertEquals(Set.of(c), b.dependencies(), "§2.1: then B -> C is added");
+        assertTrue(c.dependencies().isEmpty(), "I-DAG: C -> A was consumed, so no 3-cycle: " + c.dependencies());
         assertAcyclic();
 
         b.put(2, "b2");
         b.flush();
-        assertEquals(List.of("write B1=b1", "write A1=a1", "write C1=c1", "write B2=b2"), log.writes());
+        assertEquals(List.of("write B1=b1", "write A1=a1", "write C1=c1", "write B2=b2"), log.writes(),
+                "I-DEP-ORDER: B's flush writes C first");
     }
 
     @Test
@@ -113,8 +114,8 @@ class DependencyTest {
         b.put(1, "b1");
         a.dependOn(b);
         a.dependOn(b);
-        assertTrue(log.writes().isEmpty());
-        assertEquals(Set.of(b), a.dependencies());
+        assertTrue(log.writes().isEmpty(), "§2.1: a repeated dependOn on a sink writes nothing: " + log.writes());
+        assertEquals(Set.of(b), a.dependencies(), "§2.1: the edge is there once");
     }
 
     /**
@@ -134,7 +135,7 @@ class DependencyTest {
             return true;
         };
         a.flush();
-        assertEquals(Set.of(b), a.dependencies(), "the renewed edge was not consumed by the older flush");
+        assertEquals(Set.of(b), a.dependencies(), "I-DEP-ORDER: the renewed edge was not consumed by the older flush");
     }
 
     @Test
@@ -142,9 +143,9 @@ class DependencyTest {
         a.put(1, "a1");
         b.dependOn(a);          // B -> A
         backendA.failingWrites.add(1);
-        assertThrows(IOException.class, () -> c.dependOn(b));
-        assertTrue(c.dependencies().isEmpty(), "no edge was added");
-        assertEquals(Set.of(a), b.dependencies(), "the unsatisfied edge is kept");
+        assertThrows(IOException.class, () -> c.dependOn(b), "§2 dependOn: the failed write is thrown");
+        assertTrue(c.dependencies().isEmpty(), "§2 dependOn: a failed dependOn adds no edge: " + c.dependencies());
+        assertEquals(Set.of(a), b.dependencies(), "§2.1: the unsatisfied edge is kept");
     }
 
     @Test
@@ -152,8 +153,8 @@ class DependencyTest {
         b.put(1, "b1");
         a.dependOn(b);
         a.invalidate();
-        assertTrue(a.dependencies().isEmpty());
-        assertTrue(log.writes().isEmpty());
+        assertTrue(a.dependencies().isEmpty(), "§2 invalidate: an empty cache orders nothing: " + a.dependencies());
+        assertTrue(log.writes().isEmpty(), "§2 invalidate: writes nothing: " + log.writes());
     }
 
     /**
@@ -186,7 +187,7 @@ class DependencyTest {
         backendY.open(1);
         flush.join(5_000);
         reverse.join(5_000);
-        assertFalse(flush.isAlive() || reverse.isAlive(), "deadlocked: a flush and the reverse"
+        assertFalse(flush.isAlive() || reverse.isAlive(), "§2.1 no nested locks: deadlocked: a flush and the reverse"
                 + " dependOn wait for each other (no cache lock may be held across another cache's calls)");
         assertAcyclicBetween(x, y);
         // Y -> X may already be consumed again: Y2's write-back, after the reverse edge was added,
@@ -215,7 +216,7 @@ class DependencyTest {
 
     private void assertAcyclic() {
         for (WriteBackCache<?, ?> start : List.of(a, b, c)) {
-            assertFalse(reaches(start, start, new HashSet<>()), "cycle through " + start);
+            assertFalse(reaches(start, start, new HashSet<>()), "I-DAG: a cycle through " + start);
         }
     }
 

@@ -101,12 +101,12 @@ class HostileEnvironmentTest {
             long attempts = backend.writeAttempts.get();
             // Back-off from 1 ms doubling to 1 s: about 11 retry windows in 1.5 s, one attempt
             // each, a few more where threads race into one window. The hot loop was ~750,000.
-            assertTrue(attempts <= 60, "bounded retries: " + attempts + " write attempts in 1.5 s of outage");
+            assertTrue(attempts <= 60, "I-NO-LOST-DIRTY, §6 back-off: bounded retries: " + attempts + " write attempts in 1.5 s of outage");
             assertTrue(log.count(Level.WARNING, "Maintenance") <= 1,
-                    "one warning per failure burst, was " + log.count(Level.WARNING, "Maintenance"));
+                    "§6 failure reporting: one warning per failure burst, was " + log.count(Level.WARNING, "Maintenance"));
             assertTrue(slowest < TimeUnit.SECONDS.toNanos(2), // measured: 12 ms at most; generous for a loaded CI machine
-                    "every operation stays responsive: slowest took " + slowest / 1_000_000 + " ms");
-            assertTrue(cache.evictionFailureCount() >= 1, "the client can see that write-backs failed");
+                    "§6 back-off: every operation stays responsive: slowest took " + slowest / 1_000_000 + " ms");
+            assertTrue(cache.evictionFailureCount() >= 1, "§6 failure reporting: the client can see that write-backs failed");
 
             cache.flush(); // healed: a flush writes everything
         }
@@ -154,7 +154,7 @@ class HostileEnvironmentTest {
         assertEquals(100_000, backend.stored.size(), "I-NO-LOST-DIRTY: every key reached the backend");
         cache.cleanUp();
         assertEquals(capacity, cache.residentCount(), "I-BOUND after cleanUp");
-        assertEquals("IDLE", cache.drainStatus());
+        assertEquals("IDLE", cache.drainStatus(), "I-NO-STRANDED-WRITE: the machine settles in IDLE");
     }
 
     @Test
@@ -166,15 +166,15 @@ class HostileEnvironmentTest {
             cache.put(0, "zero");
             cache.put(1, "one"); // evicts 0 on this thread; its write throws an Error
         }
-        assertEquals("one", cache.get(1), "put(1) took effect");
+        assertEquals("one", cache.get(1), "§2 put: put(1) took effect");
         assertEquals("zero", cache.get(0), "I-NO-LOST-DIRTY: the victim stayed resident");
-        assertEquals(2, cache.dirtyCount());
-        assertTrue(cache.lastEvictionFailure() instanceof AssertionError, "the client can read the failure");
+        assertEquals(2, cache.dirtyCount(), "I-NO-LOST-DIRTY: both entries stay dirty");
+        assertTrue(cache.lastEvictionFailure() instanceof AssertionError, "§6 failure reporting: the client can read the failure");
 
         backend.error = null;
         cache.flush();
-        assertEquals("zero", backend.stored.get("0"));
-        assertEquals("one", backend.stored.get("1"));
+        assertEquals("zero", backend.stored.get("0"), "I-NO-LOST-DIRTY: the victim is written once the backend heals");
+        assertEquals("one", backend.stored.get("1"), "I-NO-LOST-DIRTY: the put value is written once the backend heals");
     }
 
     @Test
@@ -190,7 +190,7 @@ class HostileEnvironmentTest {
                 cache.put(k, "v" + k);
             }
             pool.submit(() -> { }).get(); // the drains queued so far have run
-            assertTrue(backend.writeAttempts.get() > 0, "victims were written back");
+            assertTrue(backend.writeAttempts.get() > 0, "harness: victims were written back");
             assertFalse(backend.writerThreads.contains(Thread.currentThread()),
                     "SPEC §2 put: with an executor that runs its tasks, a writer does no I/O");
         } finally {
@@ -232,10 +232,10 @@ class HostileEnvironmentTest {
         }
         // Before any drain retries the removal: the put meets the retired entry still mapped.
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> cache.put(zero, "again"),
-                "a put of the evicted key must not spin on its retired entry");
-        assertEquals("again", cache.get(zero));
+                "§2.3 life cycle: a put of the evicted key must not spin on its retired entry");
+        assertEquals("again", cache.get(zero), "§2 put: the put after the spin-free retry took effect");
         cache.cleanUp();
         assertEquals(1, cache.residentCount(), "I-BOUND after recovery");
-        assertEquals("IDLE", cache.drainStatus());
+        assertEquals("IDLE", cache.drainStatus(), "I-NO-STRANDED-WRITE: the machine settles in IDLE");
     }
 }

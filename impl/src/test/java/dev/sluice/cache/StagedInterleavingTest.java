@@ -71,7 +71,7 @@ class StagedInterleavingTest {
 
         int b1 = log.indexOf("write B1=b1");
         int a1 = log.indexOf("write A1=a1-new");
-        assertTrue(a1 >= 0, "A1's new value was written: " + log.snapshot());
+        assertTrue(a1 >= 0, "I-DEP-ORDER: A1's new value was written: " + log.snapshot());
         assertTrue(b1 >= 0 && b1 < a1, "I-DEP-ORDER: B1, dirty when A.dependOn(B) returned, reaches the"
                 + " backend before A1's value put after that return; the log: " + log.snapshot());
     }
@@ -92,8 +92,8 @@ class StagedInterleavingTest {
         Thread[] invalidator = new Thread[1];
         Future<?> invalidating = thread.submit(() -> { invalidator[0] = Thread.currentThread(); a.invalidate(); return null; });
         awaitWaiting(invalidating, invalidator);
-        assertFalse(invalidating.isDone(), "invalidate waits for the write-back in flight");
-        assertEquals("new", a.get(1), "meanwhile the entry is still resident with its latest value");
+        assertFalse(invalidating.isDone(), "§2 invalidate: invalidate waits for the write-back in flight");
+        assertEquals("new", a.get(1), "I-NO-STALE-READ: meanwhile the entry is still resident with its latest value");
         backendA.open(1);
         flushing.get(10, TimeUnit.SECONDS);
         invalidating.get(10, TimeUnit.SECONDS);
@@ -101,7 +101,7 @@ class StagedInterleavingTest {
         assertEquals("new", a.get(1), "I-NO-STALE-READ: after invalidate, a get loads what the in-flight write wrote");
         assertEquals(List.of("write A1=new", "discard A1=new clean", "load A1"),
                 log.snapshot().subList(log.snapshot().size() - 3, log.snapshot().size()),
-                "the write landed, then the entry was dropped (clean), then reloaded");
+                "I-NO-STALE-READ: the write landed, then the entry was dropped (clean), then reloaded");
     }
 
     /** A flush that meets an eviction write-back in flight waits for it; it does not return early. */
@@ -116,14 +116,14 @@ class StagedInterleavingTest {
         Thread[] flusher = new Thread[1];
         Future<?> flushing = thread.submit(() -> { flusher[0] = Thread.currentThread(); a.flush(); return null; });
         awaitWaiting(flushing, flusher);
-        assertFalse(flushing.isDone(), "flush promises A1 is in the backend when it returns: it must wait");
+        assertFalse(flushing.isDone(), "§2 flush: flush promises A1 is in the backend when it returns: it must wait");
         backendA.open(1);
         flushing.get(10, TimeUnit.SECONDS);
         evicting.get(10, TimeUnit.SECONDS);
 
-        assertEquals("one", backendA.stored.get(1), "A1 reached the backend before flush returned");
+        assertEquals("one", backendA.stored.get(1), "§2 flush: A1 reached the backend before flush returned");
         assertEquals(1, log.writes().stream().filter(w -> w.startsWith("write A1=")).count(),
-                "one write-back per entry: the flush did not write A1 again");
+                "§2.2: one write-back per entry: the flush did not write A1 again");
     }
 
     /**
@@ -164,11 +164,11 @@ class StagedInterleavingTest {
         a.put(1, "a1");
         backendB.failingWrites.add(1);
 
-        assertThrows(IOException.class, a::flush);
-        assertEquals(List.of("write C1=c1"), log.writes(), "C was written; B failed; A waited");
+        assertThrows(IOException.class, a::flush, "§2 flush: the failed dependency is thrown");
+        assertEquals(List.of("write C1=c1"), log.writes(), "I-DEP-ORDER: C was written; B failed; A waited");
         assertEquals(1, a.dirtyCount(), "I-NO-LOST-DIRTY: A1 stays dirty");
         assertEquals(1, b.dirtyCount(), "I-NO-LOST-DIRTY: B1 stays dirty");
-        assertEquals(Set.of(b), a.dependencies(), "the unsatisfied edge A -> B is kept");
+        assertEquals(Set.of(b), a.dependencies(), "§2.1: the unsatisfied edge A -> B is kept");
 
         backendB.failingWrites.clear();
         a.flush();

@@ -21,18 +21,18 @@ class BuffersTest {
     void readBufferReportsFullAndDrainsInOrder() {
         ReadBuffer<Integer> buffer = new ReadBuffer<>(4);
         for (int i = 0; i < 4; i++) {
-            assertEquals(ReadBuffer.Offer.ADDED, buffer.offer(i));
+            assertEquals(ReadBuffer.Offer.ADDED, buffer.offer(i), "§4 read buffer: an offer into a free slot is recorded");
         }
-        assertEquals(ReadBuffer.Offer.FULL, buffer.offer(99), "a full ring drops the read");
+        assertEquals(ReadBuffer.Offer.FULL, buffer.offer(99), "§4 read buffer: a full ring drops the read");
 
         List<Integer> seen = new ArrayList<>();
-        assertEquals(3, buffer.drainTo(seen::add, 3), "the limit bounds one drain");
-        assertEquals(List.of(0, 1, 2), seen);
-        assertFalse(buffer.isEmpty());
-        assertEquals(1, buffer.drainTo(seen::add, 10));
-        assertEquals(List.of(0, 1, 2, 3), seen, "99 was dropped, nothing else");
-        assertTrue(buffer.isEmpty());
-        assertEquals(ReadBuffer.Offer.ADDED, buffer.offer(4), "drained slots are reused");
+        assertEquals(3, buffer.drainTo(seen::add, 3), "§4 read buffer: the limit bounds one drain");
+        assertEquals(List.of(0, 1, 2), seen, "§4 read buffer: oldest first");
+        assertFalse(buffer.isEmpty(), "§4 read buffer: one read is left");
+        assertEquals(1, buffer.drainTo(seen::add, 10), "§4 read buffer: the last read is drained");
+        assertEquals(List.of(0, 1, 2, 3), seen, "§4 read buffer: 99 was dropped, nothing else");
+        assertTrue(buffer.isEmpty(), "§4 read buffer: empty after draining");
+        assertEquals(ReadBuffer.Offer.ADDED, buffer.offer(4), "§4 read buffer: drained slots are reused");
     }
 
     @Test
@@ -40,24 +40,24 @@ class BuffersTest {
         WriteBuffer<Integer> buffer = new WriteBuffer<>(2);
         List<Integer> seen = new ArrayList<>();
         for (int lap = 0; lap < 3; lap++) {
-            assertTrue(buffer.offer(2 * lap));
-            assertTrue(buffer.offer(2 * lap + 1));
-            assertFalse(buffer.offer(-1), "full: nothing added");
+            assertTrue(buffer.offer(2 * lap), "§4 write buffer: an offer with room is accepted");
+            assertTrue(buffer.offer(2 * lap + 1), "§4 write buffer: an offer with room is accepted");
+            assertFalse(buffer.offer(-1), "§4 write buffer: full: nothing added");
             for (Integer e; (e = buffer.poll()) != null; ) {
                 seen.add(e);
             }
         }
-        assertEquals(List.of(0, 1, 2, 3, 4, 5), seen);
-        assertNull(buffer.poll());
-        assertTrue(buffer.isEmpty());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), seen, "§4 write buffer: FIFO across laps");
+        assertNull(buffer.poll(), "§4 write buffer: poll of an empty buffer is null");
+        assertTrue(buffer.isEmpty(), "§4 write buffer: empty after polling");
     }
 
     @Test
     void badCapacitiesAreRejected() {
         for (int bad : new int[] {0, 1, 3, -4}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ReadBuffer<>(bad));
-            assertTrue(e.getMessage().contains(String.valueOf(bad)), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> new WriteBuffer<>(bad));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ReadBuffer<>(bad), "§2 errors: IllegalArgument(readBufferCapacity)");
+            assertTrue(e.getMessage().contains(String.valueOf(bad)), "§2 errors: the bad capacity is named: " + e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new WriteBuffer<>(bad), "§2 errors: IllegalArgument(writeBufferCapacity)");
         }
     }
 
@@ -87,16 +87,16 @@ class BuffersTest {
         while (seen.size() < 2 * perProducer) {
             Integer e = buffer.poll();
             if (e != null) {
-                assertTrue(seen.add(e), "duplicate " + e);
+                assertTrue(seen.add(e), "I-NO-STRANDED-WRITE, §4 write buffer lossless: duplicate " + e);
                 int producer = e / perProducer;
-                assertTrue(e > lastOf[producer], "per-producer FIFO broken at " + e);
+                assertTrue(e > lastOf[producer], "§4 write buffer: per-producer FIFO broken at " + e);
                 lastOf[producer] = e;
             }
         }
         for (Thread t : producers) {
             t.join();
         }
-        assertNull(buffer.poll());
+        assertNull(buffer.poll(), "I-NO-STRANDED-WRITE, §4 write buffer lossless: nothing extra arrived");
     }
 
     private static void await(CountDownLatch latch) {

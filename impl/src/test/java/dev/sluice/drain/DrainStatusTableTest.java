@@ -102,10 +102,11 @@ class DrainStatusTableTest {
 
         fire(machine, event);
 
-        assertEquals(next, DrainStatus.name(machine.status()), "next state");
-        assertEquals(queued, executor.queued.size(), "drain tasks queued on the executor");
-        assertEquals(drains, work.drains, "drains run inline");
-        assertFalse(machine.lock.isLocked(), "the lock is released");
+        String row = "§3 table, " + start + " + " + event + " (" + executorKind + " executor)";
+        assertEquals(next, DrainStatus.name(machine.status()), row + ": next state");
+        assertEquals(queued, executor.queued.size(), row + ": drain tasks queued on the executor");
+        assertEquals(drains, work.drains, row + ": drains run inline");
+        assertFalse(machine.lock.isLocked(), row + ": the lock is released");
     }
 
     private static void fire(DrainStatus machine, String event) {
@@ -129,9 +130,9 @@ class DrainStatusTableTest {
 
         executor.queued.poll().run();
 
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
-        assertEquals(1, work.drains);
-        assertTrue(executor.queued.isEmpty());
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "§3 scheduled task: settles in IDLE");
+        assertEquals(1, work.drains, "§3 scheduled task: runs one drain");
+        assertTrue(executor.queued.isEmpty(), "§3 scheduled task: queues nothing more");
     }
 
     @Test
@@ -144,8 +145,8 @@ class DrainStatusTableTest {
 
         executor.queued.poll().run(); // exit finds PROCESSING_TO_REQUIRED -> REQUIRED -> rescheduled
 
-        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()));
-        assertEquals(1, executor.queued.size(), "the write that arrived mid-drain got its own drain");
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "§3 PROCESSING_TO_REQUIRED: a write during the drain leaves for a new task");
+        assertEquals(1, executor.queued.size(), "§3 PROCESSING_TO_REQUIRED: the write that arrived mid-drain got its own drain");
     }
 
     @Test
@@ -158,11 +159,11 @@ class DrainStatusTableTest {
 
         executor.queued.poll().run(); // stops early -> PROCESSING_TO_REQUIRED -> REQUIRED -> scheduled
 
-        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "re-armed and re-scheduled");
-        assertEquals(1, executor.queued.size(), "the rest of the work got its own task");
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "§3 re-arm: re-armed and re-scheduled");
+        assertEquals(1, executor.queued.size(), "§3 re-arm: the rest of the work got its own task");
         executor.queued.poll().run();
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
-        assertEquals(2, work.drains);
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "§3 re-arm: the second task settles in IDLE");
+        assertEquals(2, work.drains, "§3 re-arm: two drains in all");
     }
 
     @Test
@@ -174,9 +175,9 @@ class DrainStatusTableTest {
 
         machine.cleanUp(); // stops early -> PROCESSING_TO_REQUIRED -> REQUIRED -> scheduled
 
-        assertEquals(1, work.drains, "cleanUp runs one drain");
-        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "the rest is scheduled");
-        assertEquals(1, executor.queued.size());
+        assertEquals(1, work.drains, "§3 cleanUp: cleanUp runs one drain");
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "§3 cleanUp: the rest is scheduled");
+        assertEquals(1, executor.queued.size(), "§3 cleanUp: one task queued for the rest");
     }
 
     @Test
@@ -187,16 +188,16 @@ class DrainStatusTableTest {
         DrainStatus machine = new DrainStatus(executor, work);
 
         machine.assist(() -> { });
-        assertEquals("IDLE", DrainStatus.name(machine.status()), "an assist leaves nothing for another drain");
-        assertEquals(4, work.drains, "three early stops, then the drain that finished");
-        assertEquals(1, work.ownWrites, "the writer's own event, applied by the first drain");
-        assertTrue(executor.queued.isEmpty(), "nothing handed to the executor");
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "§3 assist: an assist leaves nothing for another drain");
+        assertEquals(4, work.drains, "§3 assist: three early stops, then the drain that finished");
+        assertEquals(1, work.ownWrites, "I-NO-STRANDED-WRITE, §3 assist: the writer's own event, applied by the first drain");
+        assertTrue(executor.queued.isEmpty(), "§3 assist: nothing handed to the executor");
 
         work.earlyStops = DrainStatus.ASSIST_ROUNDS + 5;
         machine.assist(() -> { });
-        assertEquals(4 + DrainStatus.ASSIST_ROUNDS, work.drains, "at most ASSIST_ROUNDS drains on the writer");
-        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "the rest is scheduled");
-        assertEquals(1, executor.queued.size());
+        assertEquals(4 + DrainStatus.ASSIST_ROUNDS, work.drains, "§3 assist: at most ASSIST_ROUNDS drains on the writer");
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(machine.status()), "§3 assist: the rest is scheduled");
+        assertEquals(1, executor.queued.size(), "§3 assist: one task queued for the rest");
     }
 
     @Test
@@ -208,9 +209,9 @@ class DrainStatusTableTest {
 
         machine.scheduleAfterWrite();
 
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
-        assertEquals(4, work.drains, "one inline drain per early stop, plus the last");
-        assertEquals(4, executor.executeCalls);
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "§3 inline fallback: settles in IDLE");
+        assertEquals(4, work.drains, "§3 inline fallback: one inline drain per early stop, plus the last");
+        assertEquals(4, executor.executeCalls, "§3 inline fallback: execute was tried before each inline drain");
     }
 
     @Test
@@ -221,9 +222,9 @@ class DrainStatusTableTest {
 
         machine.scheduleAfterWrite();
 
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
-        assertEquals(3, work.drains);
-        assertFalse(machine.lock.isLocked());
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "§3 caller-runs (Caffeine #130): settles in IDLE");
+        assertEquals(3, work.drains, "§3 caller-runs (Caffeine #130): three drains, no deadlock");
+        assertFalse(machine.lock.isLocked(), "§3 caller-runs (Caffeine #130): the lock is released");
     }
 
     @Test
@@ -233,13 +234,13 @@ class DrainStatusTableTest {
 
         machine.scheduleAfterWrite();
         machine.scheduleAfterWrite();
-        assertEquals("PROCESSING_TO_REQUIRED", DrainStatus.name(machine.status()), "stuck: no task will run");
-        assertEquals(0, work.drains);
+        assertEquals("PROCESSING_TO_REQUIRED", DrainStatus.name(machine.status()), "§6 dropping executor: stuck: no task will run");
+        assertEquals(0, work.drains, "§6 dropping executor: no drain ran");
 
         machine.cleanUp();
         // the exit sees PROCESSING_TO_IDLE (entry overwrote the stale mark) and settles
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
-        assertEquals(1, work.drains);
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "I-NO-STRANDED-WRITE: cleanUp recovers the dropped task");
+        assertEquals(1, work.drains, "§6 dropping executor: cleanUp ran one drain");
     }
 
     @Test
@@ -249,8 +250,8 @@ class DrainStatusTableTest {
         TestExecutor executor = new TestExecutor(false);
         DrainStatus seed = new SeedIdleArmDrainStatus(executor, new CountingWork());
         seed.scheduleAfterWrite();
-        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(seed.status()));
-        assertEquals(1, executor.queued.size());
+        assertEquals("PROCESSING_TO_IDLE", DrainStatus.name(seed.status()), "§8 seed IDLE arm: schedules although its CAS failed");
+        assertEquals(1, executor.queued.size(), "§8 seed IDLE arm: one task queued");
     }
 
     @Test
@@ -258,15 +259,15 @@ class DrainStatusTableTest {
         DrainStatus machine = new DrainStatus(Runnable::run, new CountingWork());
         machine.setStatusOpaque(7);
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalStateException.class, machine::scheduleAfterWrite);
-        assertTrue(e.getMessage().contains("7"), e.getMessage());
+                IllegalStateException.class, machine::scheduleAfterWrite, "§3 states: an invalid status is an error");
+        assertTrue(e.getMessage().contains("7"), "§3 states: the error names the status: " + e.getMessage());
     }
 
     @Test
     void nullArgumentsAreRejected() {
         org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
-                () -> new DrainStatus(null, new CountingWork()));
+                () -> new DrainStatus(null, new CountingWork()), "§2 errors: DrainStatus refuses a null executor");
         org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
-                () -> new DrainStatus(Runnable::run, null));
+                () -> new DrainStatus(Runnable::run, null), "§2 errors: DrainStatus refuses a null work");
     }
 }

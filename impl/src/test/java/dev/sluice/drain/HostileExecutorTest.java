@@ -61,9 +61,9 @@ class HostileExecutorTest {
         machine.scheduleAfterWrite();
 
         assertEquals(100_001, work.drains, "I-NO-STRANDED-WRITE: every re-armed drain ran");
-        assertEquals(depths[0], depths[1], "re-scheduling must not grow the stack (fewest vs most frames in drains 2..100,001)");
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
-        assertFalse(machine.lock.isLocked());
+        assertEquals(depths[0], depths[1], "§6 caller-runs/rejecting: re-scheduling must not grow the stack (fewest vs most frames in drains 2..100,001)");
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "I-NO-STRANDED-WRITE: settles in IDLE");
+        assertFalse(machine.lock.isLocked(), "§6: the lock is released");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,27 +85,27 @@ class HostileExecutorTest {
             queue.poll().run(); // the task must not throw either
         }
         if (kind == Kind.DROPPING) {
-            assertEquals(0, work.drains, "the dropped task never ran");
+            assertEquals(0, work.drains, "§6 dropping executor: the dropped task never ran");
             machine.cleanUp(); // the documented recovery; its drain is the one that throws
         }
 
-        assertEquals(1, work.drains);
-        assertEquals(1, machine.drainFailures().failures(), "the failure is counted");
-        assertTrue(machine.drainFailures().lastFailure() instanceof StackOverflowError);
+        assertEquals(1, work.drains, "§6 a drain that throws: it ran once");
+        assertEquals(1, machine.drainFailures().failures(), "§6 failure reporting: the failure is counted");
+        assertTrue(machine.drainFailures().lastFailure() instanceof StackOverflowError, "§6 failure reporting: the Error is the last failure");
         assertEquals("REQUIRED", DrainStatus.name(machine.status()),
                 "I-NO-STRANDED-WRITE: a drain that threw counts as stopped early, so it leaves REQUIRED");
-        assertFalse(machine.lock.isLocked());
+        assertFalse(machine.lock.isLocked(), "§6 a drain that throws: the lock is released");
 
         machine.scheduleAfterRead(false); // an ordinary read picks the REQUIRED up
         if (kind == Kind.QUEUEING) {
-            assertEquals(1, queue.size(), "the read scheduled a drain");
+            assertEquals(1, queue.size(), "I-NO-STRANDED-WRITE: the read scheduled a drain");
             queue.poll().run();
         }
         if (kind == Kind.DROPPING) {
             machine.cleanUp();
         }
-        assertEquals(2, work.drains, "the drain after the failure ran");
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
+        assertEquals(2, work.drains, "I-NO-STRANDED-WRITE: the drain after the failure ran");
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "I-NO-STRANDED-WRITE: settles in IDLE");
     }
 
     @Test
@@ -113,9 +113,9 @@ class HostileExecutorTest {
         ArrayDeque<Runnable> queue = new ArrayDeque<>();
         DrainStatus machine = new DrainStatus(queue::add, new CountingWork());
         machine.scheduleAfterRead(false);
-        assertTrue(queue.isEmpty(), "an ordinary read on an IDLE machine costs no drain");
+        assertTrue(queue.isEmpty(), "§3 reads: an ordinary read on an IDLE machine costs no drain");
         machine.scheduleAfterRead(true);
-        assertEquals(1, queue.size(), "a full read buffer schedules one");
+        assertEquals(1, queue.size(), "§3 reads: a full read buffer schedules one");
     }
 
     @Test
@@ -127,9 +127,9 @@ class HostileExecutorTest {
 
         machine.assist(() -> applied[0]++);
 
-        assertEquals(1, applied[0], "the writer's own event reached the work");
-        assertEquals(1, work.ownWrites);
-        assertEquals("IDLE", DrainStatus.name(machine.status()));
+        assertEquals(1, applied[0], "§3 assist: the writer's own event reached the work");
+        assertEquals(1, work.ownWrites, "§3 assist: one own write");
+        assertEquals("IDLE", DrainStatus.name(machine.status()), "I-NO-STRANDED-WRITE: settles in IDLE");
     }
 
     @Test
@@ -150,9 +150,9 @@ class HostileExecutorTest {
         });
 
         machine.scheduleAfterWrite();
-        assertEquals(0, afterUnlocks[0], "scheduling is not draining: the writer owes no write-backs");
+        assertEquals(0, afterUnlocks[0], "§2 put: scheduling is not draining: the writer owes no write-backs");
         queue.poll().run();
-        assertEquals(1, afterUnlocks[0], "the thread that drained does the unlocked work");
+        assertEquals(1, afterUnlocks[0], "§2 put: the thread that drained does the unlocked work");
     }
 
     @Test
@@ -162,10 +162,10 @@ class HostileExecutorTest {
             for (int i = 0; i < 1_000; i++) {
                 machine.scheduleAfterWrite();
             }
-            assertEquals(1_000, machine.rejectedTasks().failures(), "every rejection is counted");
-            assertTrue(machine.rejectedTasks().isFailing());
-            assertEquals(1, log.count(Level.WARNING, "DrainStatus"), "one warning for the whole burst");
-            assertEquals(1, log.total(), "and nothing else logged");
+            assertEquals(1_000, machine.rejectedTasks().failures(), "§6 failure reporting: every rejection is counted");
+            assertTrue(machine.rejectedTasks().isFailing(), "§6 failure reporting: the burst is open");
+            assertEquals(1, log.count(Level.WARNING, "DrainStatus"), "§6 failure reporting: one warning for the whole burst");
+            assertEquals(1, log.total(), "§6 failure reporting: and nothing else logged");
         }
     }
 }

@@ -74,7 +74,7 @@ class ReadmeExampleTest {
         String unindented = example.replaceAll("(?m)^        ", "");
         String readme = Files.readString(Path.of("../README.md"));
         assertTrue(readme.contains("```java\n" + unindented + "```\n"),
-                "README.md must quote the example between the README markers of this file verbatim, as a ```java"
+                "docs: README.md must quote the example between the README markers of this file verbatim, as a ```java"
                         + " block; copy it from here:\n" + unindented);
     }
 }

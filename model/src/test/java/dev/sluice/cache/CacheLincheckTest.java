@@ -177,9 +177,10 @@ public class CacheLincheckTest {
     @Test
     void rejectsAStaleReadOfAnInFlightWriteBack() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () ->
-                Budget.modelChecking(15, 200).sequentialSpecification(CacheSpec.class).check(WriteAcknowledgedEarly.class));
+                Budget.modelChecking(15, 200).sequentialSpecification(CacheSpec.class).check(WriteAcknowledgedEarly.class),
+                "I-NO-STALE-READ: lincheck must reject a write-back acknowledged before it landed");
         Budget.recordExpectedFailure(getClass(), e.getMessage());
         assertTrue(e.getMessage().contains("Invalid execution results")
-                || e.getMessage().contains("I-NO-LOST-DIRTY"), e.getMessage());
+                || e.getMessage().contains("I-NO-LOST-DIRTY"), "I-NO-STALE-READ: rejected for another reason: " + e.getMessage());
     }
 }

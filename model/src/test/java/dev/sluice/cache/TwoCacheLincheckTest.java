@@ -197,8 +197,10 @@ public class TwoCacheLincheckTest {
     @Test
     void rejectsALockOrderInversion() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () ->
-                Budget.modelChecking(10, 150).sequentialSpecification(TwoCacheSpec.class).check(LockOrderInversion.class));
+                Budget.modelChecking(10, 150).sequentialSpecification(TwoCacheSpec.class).check(LockOrderInversion.class),
+                "§2.1 no nested locks: lincheck must reject imago's lock-order inversion");
         Budget.recordExpectedFailure(getClass(), e.getMessage());
-        assertTrue(e.getMessage().contains("hung") || e.getMessage().contains("deadlock"), e.getMessage());
+        assertTrue(e.getMessage().contains("hung") || e.getMessage().contains("deadlock"),
+                "§2.1 no nested locks: rejected for another reason than a hang: " + e.getMessage());
     }
 }

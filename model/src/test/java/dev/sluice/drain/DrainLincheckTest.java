@@ -117,10 +117,12 @@ public class DrainLincheckTest {
     @Test
     void rejectsAnIdleArmThatForgetsToSchedule() {
         LincheckAssertionError e = assertThrows(LincheckAssertionError.class, () ->
-                Budget.modelCheckingUnrepaired(50, 100).sequentialSpecification(DrainSpec.class).check(ForgetfulIdleArm.class));
+                Budget.modelCheckingUnrepaired(50, 100).sequentialSpecification(DrainSpec.class).check(ForgetfulIdleArm.class),
+                "I-NO-STRANDED-WRITE: lincheck must reject an IDLE arm that forgets to schedule");
         Budget.recordExpectedFailure(getClass(), e.getMessage());
         String report = e.getMessage();
-        assertTrue(report.contains("I-NO-STRANDED-WRITE") || report.contains("Invalid execution results"), report);
+        assertTrue(report.contains("I-NO-STRANDED-WRITE") || report.contains("Invalid execution results"),
+                "I-NO-STRANDED-WRITE: rejected for another reason: " + report);
     }
 
     /**

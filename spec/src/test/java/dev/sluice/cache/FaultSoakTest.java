@@ -204,7 +204,7 @@ class FaultSoakTest {
         assertTrue(settled(cache), "I-NO-STRANDED-WRITE: status " + cache.drainStatus() + ", buffers empty "
                 + cache.buffersEmpty() + ", " + where);
         assertTrue(cache.residentCount() <= capacity, "I-BOUND: " + cache.residentCount() + " resident, " + where);
-        assertEquals(0, cache.pinnedCount(), "every pin was closed, " + where);
+        assertEquals(0, cache.pinnedCount(), "I-PIN-RESIDENT: every pin was closed, " + where);
     }
 
     private static boolean settled(WriteBackCache<?, ?> cache) {

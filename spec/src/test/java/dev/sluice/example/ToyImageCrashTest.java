@@ -71,10 +71,10 @@ class ToyImageCrashTest {
                 image.flush();
                 checkEveryPrefix(disk.logSnapshot(), where);
                 for (int slot = 0; slot < SLOTS; slot++) {
-                    assertEquals(image.l2.get(slot), disk.read("L2", slot), "after the final flush, L2 slot " + slot + ", " + where);
+                    assertEquals(image.l2.get(slot), disk.read("L2", slot), "I-NO-LOST-DIRTY: after the final flush, L2 slot " + slot + ", " + where);
                 }
                 for (int c = 1; c <= CLUSTERS; c++) {
-                    assertEquals(image.refcounts.get(c), disk.read("RC", c), "after the final flush, refcount " + c + ", " + where);
+                    assertEquals(image.refcounts.get(c), disk.read("RC", c), "I-NO-LOST-DIRTY: after the final flush, refcount " + c + ", " + where);
                 }
                 writes += disk.logSnapshot().size();
             }

@@ -136,10 +136,10 @@ class ConformanceProperties {
                     real = outcome(() -> { cache.cleanUp(); return "ok"; });
                     expected = outcome(() -> { model.cleanUp(); return "ok"; });
             }
-            assertEquals(expected, real, "result at " + where);
-            assertEquals(model.resident(), resident(cache), "resident keys at " + where);
-            assertEquals(model.dirtyCount(), cache.dirtyCount(), "dirty count at " + where);
-            assertEquals(model.writes(), writes, "backend writes (eviction order) at " + where);
+            assertEquals(expected, real, "§2 vs LruModel: result at " + where);
+            assertEquals(model.resident(), resident(cache), "I-LRU, I-BOUND: resident keys at " + where);
+            assertEquals(model.dirtyCount(), cache.dirtyCount(), "I-NO-LOST-DIRTY: dirty count at " + where);
+            assertEquals(model.writes(), writes, "I-LRU, I-NO-LOST-DIRTY: backend writes (eviction order) at " + where);
         }
     }
 

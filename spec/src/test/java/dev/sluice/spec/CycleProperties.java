@@ -38,14 +38,14 @@ class CycleProperties {
                 if (op.kind() == Op.Kind.DEPEND_ON) {
                     List<String> wrote = sorted(h.log.subList(logBefore, h.log.size()));
                     List<String> specified = sorted(h.modelLog.subList(modelBefore, h.modelLog.size()));
-                    assertEquals(specified, wrote, op + " (op " + (i + 1) + ") wrote back other than SPEC says");
+                    assertEquals(specified, wrote, "§2.1 dependOn: " + op + " (op " + (i + 1) + ") wrote back other than SPEC says");
                     for (int c = 0; c < h.caches; c++) {
                         assertEquals(names(h.models.get(c).dependencies()), names(h.impl.get(c).dependencies(), h),
-                                "edges of " + Op.name(c) + " after " + op);
+                                "§2.1 dependOn: edges of " + Op.name(c) + " after " + op);
                     }
                 }
-                assertNull(h.violation, h.violation);
-                assertNull(h.cycle(), h.cycle());
+                assertNull(h.violation, () -> "I-DEP-ORDER violated: " + h.violation);
+                assertNull(h.cycle(), () -> "I-DAG violated: " + h.cycle());
             }
         } catch (IOException e) {
             throw new AssertionError("no faults were injected, yet: " + e, e);

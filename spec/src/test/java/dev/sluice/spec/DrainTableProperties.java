@@ -61,9 +61,9 @@ class DrainTableProperties {
                     modelDrained = Math.max(0, model.runTask());
             }
             String where = "after " + events.subList(0, i + 1);
-            assertEquals(model.state().ordinal(), machine.status(), "state " + where);
-            assertEquals(model.queuedTasks(), queued.size(), "queued tasks " + where);
-            assertEquals(modelDrained, drained[0], "writes drained " + where);
+            assertEquals(model.state().ordinal(), machine.status(), "§3 table vs DrainModel: state " + where);
+            assertEquals(model.queuedTasks(), queued.size(), "I-ONE-DRAINER, §3 table vs DrainModel: queued tasks " + where);
+            assertEquals(modelDrained, drained[0], "I-NO-STRANDED-WRITE: writes drained " + where);
         }
     }
 }

@@ -33,7 +33,7 @@ class FaultProperties {
                             } catch (IOException expected) {
                                 // a failed operation changes no logical content (the model skipped it)
                             }
-                            assertNull(h.violation, h.violation);
+                            assertNull(h.violation, () -> "I-DEP-ORDER violated: " + h.violation);
                         }
                         assertBackendsHoldTheModel(h, "after " + ops);
                     }

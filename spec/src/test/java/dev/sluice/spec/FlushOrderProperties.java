@@ -37,9 +37,9 @@ class FlushOrderProperties {
         try (Harness h = new Harness(example.caches(), 2)) {
             for (int i = 0; i < example.ops().size(); i++) {
                 h.applyBounded(example.ops().get(i), i + 1);
-                assertNull(h.violation, h.violation);
+                assertNull(h.violation, () -> "I-DEP-ORDER violated: " + h.violation);
                 int done = i + 1;
-                assertNull(h.cycle(), () -> h.cycle() + " after " + example.ops().subList(0, done));
+                assertNull(h.cycle(), () -> "I-DAG violated: " + h.cycle() + " after " + example.ops().subList(0, done));
             }
         } catch (IOException e) {
             throw new AssertionError("no faults were injected, yet: " + e, e);
@@ -76,8 +76,8 @@ class FlushOrderProperties {
             threads.shutdownNow();
             h.close();
         }
-        assertNull(h.violation, h.violation);
-        assertNull(h.cycle(), h.cycle());
+        assertNull(h.violation, () -> "I-DEP-ORDER violated: " + h.violation);
+        assertNull(h.cycle(), () -> "I-DAG violated: " + h.cycle());
     }
 
     private static Void runThread(Harness h, List<Op> ops, int thread, CountDownLatch start) throws Exception {

@@ -57,7 +57,7 @@ final class Harness implements AutoCloseable {
     private void judge(int x, int key, String value) {
         for (int[] o : owed.get()) {
             if (o[0] == x && index(backends.get(o[1]).value(o[2])) < o[3]) {
-                violation = "I-DEP-ORDER violated: " + Op.name(x) + ":" + key + "=" + value + " was written while "
+                violation = Op.name(x) + ":" + key + "=" + value + " was written while "
                         + Op.name(o[1]) + ":" + o[2] + " (dirty at op " + o[3] + " when " + Op.name(x) + ".dependOn("
                         + Op.name(o[1]) + ") returned) was not yet; the backend holds " + backends.get(o[1]).value(o[2]);
             }
@@ -139,7 +139,7 @@ final class Harness implements AutoCloseable {
     String cycle() {
         for (WriteBackCache<?, ?> start : impl) {
             if (reaches(start, start, new HashSet<>())) {
-                return "I-DAG violated: a cycle through " + Op.name(impl.indexOf(start));
+                return "a cycle through " + Op.name(impl.indexOf(start));
             }
         }
         return null;

@@ -61,23 +61,23 @@ class TlcModelTest {
         command.add(module + ".tla");
         Process tlc = new ProcessBuilder(command).directory(TLA.toFile()).redirectErrorStream(true).start();
         String output = new String(tlc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(tlc.waitFor(20, TimeUnit.MINUTES), "TLC did not finish");
+        assertTrue(tlc.waitFor(20, TimeUnit.MINUTES), "harness: TLC did not finish");
         int exit = tlc.exitValue();
         String statesLine = lastMatch(output, "(\\d+) distinct states found");
         System.out.printf("TLC %s.tla %s.cfg: exit %d, %s distinct states%n", module, config, exit, statesLine);
         Files.writeString(Path.of("target", "tlc-" + config + ".out"), output);
 
         if (expected.equals("PASS")) {
-            assertEquals(0, exit, "TLC must pass " + config + "; its report:\n" + tail(output));
-            assertTrue(output.contains("Model checking completed. No error has been found."), tail(output));
-            assertTrue(statesLine != null && Long.parseLong(statesLine) > 100, "TLC explored almost nothing");
+            assertEquals(0, exit, "§9 TLC: TLC must pass " + config + "; its report:\n" + tail(output));
+            assertTrue(output.contains("Model checking completed. No error has been found."), "§9 TLC: the run must complete: " + tail(output));
+            assertTrue(statesLine != null && Long.parseLong(statesLine) > 100, "§9 TLC: TLC explored almost nothing");
         } else if (expected.equals("DEADLOCK")) {
-            assertEquals(11, exit, "TLC must find a deadlock in " + config + " (exit 11); its report:\n" + tail(output));
-            assertTrue(output.contains("Deadlock reached"), tail(output));
+            assertEquals(11, exit, "§9 TLC: TLC must find a deadlock in " + config + " (exit 11); its report:\n" + tail(output));
+            assertTrue(output.contains("Deadlock reached"), "§9 TLC: " + tail(output));
         } else {
-            assertEquals(12, exit, "TLC must reject " + config + " (exit 12); its report:\n" + tail(output));
+            assertEquals(12, exit, "§9 TLC: TLC must reject " + config + " (exit 12); its report:\n" + tail(output));
             assertTrue(output.contains("Invariant " + expected + " is violated"),
-                    "TLC rejected " + config + " but not for " + expected + ":\n" + tail(output));
+                    "§9 TLC: TLC rejected " + config + " but not for " + expected + ":\n" + tail(output));
         }
     }
 

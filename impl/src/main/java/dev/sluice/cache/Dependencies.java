@@ -15,8 +15,7 @@ import java.util.Set;
  *
  * <p>Each edge carries an epoch, renewed whenever {@code dependOn} names it again. A flush that
  * satisfied an edge consumes it only if the epoch is still the one it read before flushing; so a
- * {@code dependOn} that lands during that flush is not used up by it (the class of QEMU's 2020
- * discard corruption; SPEC I-DEP-ORDER).
+ * {@code dependOn} that lands during that flush is not used up by it (SPEC §2.1, I-DEP-ORDER).
  */
 final class Dependencies {
     private static final Object GRAPH = new Object();

@@ -216,7 +216,7 @@ public final class WriteBackCache<K, V> {
             } else if (node.replace(value)) {
                 // An update changes neither membership nor size, only recency and the dirty flag
                 // (which lives on the node), so it is recorded like a read: lossy, no drain
-                // scheduled (as Caffeine does for same-weight updates). Admissions and
+                // scheduled (as Caffeine 3.2.4's put does for same-weight updates). Admissions and
                 // retirements stay lossless writes.
                 recordRead(node);
                 return;

@@ -119,7 +119,7 @@ class DependencyTest {
     }
 
     /**
-     * The QEMU 2020 class: a dependOn that lands while the same edge is being satisfied must not
+     * SPEC §2.1 epochs: a dependOn that lands while the same edge is being satisfied must not
      * be used up by that flush. The backend renews the edge from inside the dependency's write.
      */
     @Test

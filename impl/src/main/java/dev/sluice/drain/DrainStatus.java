@@ -228,7 +228,8 @@ public class DrainStatus extends StatusWord {
                     rejectedTasks.succeeded();
                 } catch (Throwable t) {
                     // Rejected, OutOfMemoryError, anything: the work must not be stranded, so run
-                    // it here. We still hold the (reentrant) lock, as Caffeine 3.2.4's scheduleDrainBuffers does.
+                    // it here. We still hold the (reentrant) lock, as Caffeine 3.2.4's
+                    // scheduleDrainBuffers does.
                     rejectedTasks.failed(t);
                     maintenance(null);
                 }

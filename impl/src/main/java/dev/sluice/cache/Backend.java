@@ -5,6 +5,9 @@ import java.io.IOException;
 /**
  * The I/O a {@link WriteBackCache} is bound to. Calls come from any thread, never while the cache
  * holds a lock. A backend must not call back into a cache.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
  */
 public interface Backend<K, V> {
     /**

@@ -15,7 +15,7 @@ public final class EntriesPinnedException extends IllegalStateException {
         this.keys = List.copyOf(keys);
     }
 
-    /** @return the pinned keys that stayed in the cache */
+    /** {@return the pinned keys that stayed in the cache} */
     public List<Object> keys() {
         return keys;
     }

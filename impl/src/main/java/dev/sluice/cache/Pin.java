@@ -4,6 +4,8 @@ package dev.sluice.cache;
  * Keeps one entry resident until closed (SPEC I-PIN-RESIDENT): a pinned entry is never evicted
  * or invalidated, so its value can be read and changed in place. Owned by one thread; close it
  * once, preferably with try-with-resources. Any use after {@link #close()} throws.
+ *
+ * @param <V> the value type
  */
 public final class Pin<V> implements AutoCloseable {
     private final Node<?, V> node;
@@ -18,6 +20,9 @@ public final class Pin<V> implements AutoCloseable {
     }
 
     /**
+     * Reads the entry's value. Treat it as read-only: a change made to it in place could be
+     * written half done by a write-back in flight; change it with {@link #set} instead.
+     *
      * @return the entry's current value
      * @throws IllegalStateException if the pin is closed
      */

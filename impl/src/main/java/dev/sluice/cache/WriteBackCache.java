@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * drains and backends that throw, {@code Error}s included; a backend down for minutes (failed
  * victims are retried with back-off). No operation throws because of maintenance, nothing
  * recurses, and no dirty value is lost.
+ *
+ * @param <K> the key type; keys need consistent {@code hashCode} and {@code equals}
+ * @param <V> the value type; treat a value as read-only once it is in the cache (SPEC §2)
  */
 public final class WriteBackCache<K, V> {
     private final Backend<K, V> backend;
@@ -300,12 +303,12 @@ public final class WriteBackCache<K, V> {
 
     // ---- views, for tests and monitoring; each is a momentary reading ----
 
-    /** @return the capacity the cache was created with */
+    /** {@return the capacity the cache was created with} */
     public int capacity() {
         return capacity;
     }
 
-    /** @return entries in the map that hold a value (loads in progress are not counted) */
+    /** {@return entries in the map that hold a value (loads in progress are not counted)} */
     public int residentCount() {
         int count = 0;
         for (Node<K, V> node : data.values()) {
@@ -316,7 +319,7 @@ public final class WriteBackCache<K, V> {
         return count;
     }
 
-    /** @return resident entries whose latest value has not been written back */
+    /** {@return resident entries whose latest value has not been written back} */
     public int dirtyCount() {
         int count = 0;
         for (Node<K, V> node : data.values()) {
@@ -327,12 +330,14 @@ public final class WriteBackCache<K, V> {
         return count;
     }
 
-    /** @return keys with at least one open pin */
+    /** {@return keys with at least one open pin} */
     public int pinnedCount() {
         return pinnedKeys.get();
     }
 
     /**
+     * Whether the key is cached now.
+     *
      * @param key the key, not null
      * @return whether the key's entry is in the cache with a value
      */
@@ -342,7 +347,7 @@ public final class WriteBackCache<K, V> {
         return node != null && node.state() == Node.State.RESIDENT;
     }
 
-    /** @return the drain state's name: IDLE, REQUIRED, PROCESSING_TO_IDLE or PROCESSING_TO_REQUIRED */
+    /** {@return the drain state's name: IDLE, REQUIRED, PROCESSING_TO_IDLE or PROCESSING_TO_REQUIRED} */
     public String drainStatus() {
         return DrainStatus.name(drain.status());
     }
@@ -358,12 +363,12 @@ public final class WriteBackCache<K, V> {
         return maintenance.evictionFailures().failures();
     }
 
-    /** @return the most recent of {@link #evictionFailureCount()}'s failures, or null if none */
+    /** {@return the most recent of {@link #evictionFailureCount()}'s failures, or null if none} */
     public Throwable lastEvictionFailure() {
         return maintenance.evictionFailures().lastFailure();
     }
 
-    /** @return drains that threw (caught: such a drain counts as stopped early and is retried) */
+    /** {@return drains that threw (caught: such a drain counts as stopped early and is retried)} */
     public long maintenanceFailureCount() {
         return drain.drainFailures().failures();
     }
@@ -373,7 +378,7 @@ public final class WriteBackCache<K, V> {
         return readBuffer.isEmpty() && writeBuffer.isEmpty();
     }
 
-    /** @return the caches this one currently depends on (a copy) */
+    /** {@return the caches this one currently depends on (a copy)} */
     public Set<WriteBackCache<?, ?>> dependencies() {
         return dependencies.targets();
     }

@@ -99,12 +99,12 @@ public class DrainStatus extends StatusWord {
         this.work = Objects.requireNonNull(work, "work");
     }
 
-    /** @return what drains have thrown (caught, counted, logged once per burst; SPEC §6) */
+    /** {@return what drains have thrown (caught, counted, logged once per burst; SPEC §6)} */
     public final FailureLog drainFailures() {
         return drainFailures;
     }
 
-    /** @return what {@code executor.execute} has thrown (each such drain ran inline instead) */
+    /** {@return what {@code executor.execute} has thrown (each such drain ran inline instead)} */
     public final FailureLog rejectedTasks() {
         return rejectedTasks;
     }

@@ -26,6 +26,8 @@ public final class FailureLog {
     private Throwable last; // guarded by this
 
     /**
+     * A log with no failures yet.
+     *
      * @param logger where the one line per burst goes
      * @param what names the work in the log lines, e.g. "write-back of eviction victims"
      */
@@ -71,17 +73,17 @@ public final class FailureLog {
         logger.log(System.Logger.Level.INFO, what + " succeeded again after " + ended + " failure(s)");
     }
 
-    /** @return failures since creation */
+    /** {@return failures since creation} */
     public synchronized long failures() {
         return failures;
     }
 
-    /** @return the most recent failure, or null if there was none */
+    /** {@return the most recent failure, or null if there was none} */
     public synchronized Throwable lastFailure() {
         return last;
     }
 
-    /** @return true from a failure until the next success */
+    /** {@return true from a failure until the next success} */
     public boolean isFailing() {
         return failing;
     }

@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  * <p>The two publishing stores are protected methods so that the stress tests can weaken each one
  * in a named subclass ({@code PlainSlotReadBuffer}, {@code OpaqueCounterReadBuffer}); the cache
  * only ever uses this class.
+ *
+ * @param <E> the recorded element (the cache records its nodes)
  */
 public class ReadBuffer<E> {
     /** What became of an offered read. */
@@ -47,7 +49,12 @@ public class ReadBuffer<E> {
     @SuppressWarnings("unused") private volatile long readCounter;
     @SuppressWarnings("unused") private volatile long writeCounter;
 
-    /** @param capacity a power of two, at least 2 */
+    /**
+     * An empty ring.
+     *
+     * @param capacity a power of two, at least 2
+     * @throws IllegalArgumentException otherwise, naming the value
+     */
     public ReadBuffer(int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("read buffer capacity must be a power of two >= 2, was " + capacity);
@@ -138,7 +145,7 @@ public class ReadBuffer<E> {
         return drained;
     }
 
-    /** @return true if no read is claimed or published. Consumer side only. */
+    /** {@return true if no read is claimed or published. Consumer side only.} */
     public final boolean isEmpty() {
         // The consumer reads its own counter; the tail only needs to be current (same as drainTo).
         return (long) READ.getOpaque(this) == (long) WRITE.getAcquire(this);

@@ -10,6 +10,9 @@ import java.lang.invoke.VarHandle;
  * mode is enough (SPEC §7 and stress/README.md list them all).
  */
 public abstract class StatusWord {
+    /** A word in IDLE. */
+    protected StatusWord() {}
+
     /** No drain is running and none is needed. */
     public static final int IDLE = 0;
     /** A drain is needed and none is running or scheduled. */
@@ -70,12 +73,14 @@ public abstract class StatusWord {
         return STATUS.compareAndSet(this, expect, update);
     }
 
-    /** @return the current state (acquire); for views and tests, not for decisions */
+    /** {@return the current state (acquire); for views and tests, not for decisions} */
     public final int status() {
         return statusAcquire();
     }
 
     /**
+     * Names a state.
+     *
      * @param status a state
      * @return its name as SPEC.md spells it, or INVALID(n)
      */

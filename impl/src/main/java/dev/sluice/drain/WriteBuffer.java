@@ -13,6 +13,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The publishing store is a protected method so that the stress tests can weaken it in a named
  * subclass ({@code PlainPublishWriteBuffer}); the cache only ever uses this class.
+ *
+ * @param <E> the buffered event
  */
 public class WriteBuffer<E> {
     private static final VarHandle SEQUENCES = MethodHandles.arrayElementVarHandle(long[].class);
@@ -33,7 +35,12 @@ public class WriteBuffer<E> {
     @SuppressWarnings("unused") private volatile long tail;
     private long head; // consumer only (the drain lock holder)
 
-    /** @param capacity a power of two, at least 2 */
+    /**
+     * An empty queue.
+     *
+     * @param capacity a power of two, at least 2
+     * @throws IllegalArgumentException otherwise, naming the value
+     */
     public WriteBuffer(int capacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("write buffer capacity must be a power of two >= 2, was " + capacity);

@@ -21,7 +21,9 @@ public interface Backend<K, V> {
 
     /**
      * Stores {@code value} as the value of {@code key}. Called only for dirty entries, at most one
-     * call per key at a time, and only after the cache's dependencies were written back.
+     * call per key at a time, and only after the cache's dependencies were written back. The
+     * value may be changed in place (by {@link WriteBackCache#update}) once this returns, so read
+     * all of it before returning and keep no reference to it.
      *
      * @param key the key
      * @param value the key's latest value when the write-back began

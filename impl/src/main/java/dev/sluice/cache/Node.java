@@ -3,6 +3,7 @@ package dev.sluice.cache;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * One key's entry. Everything but the LRU links is guarded by the node's own monitor, a leaf
@@ -43,6 +44,11 @@ final class Node<K, V> {
     private boolean writing;
     /** The version the in-flight write-back is writing. */
     private long writingVersion;
+    /**
+     * The thread running an update function on this node, or null. While set, no write-back
+     * captures the value and no put or other update replaces it (SPEC §2, update).
+     */
+    private Thread updater;
     /** Chosen as an eviction victim, waiting for its write-back outside the drain lock. */
     private boolean victim;
 
@@ -144,8 +150,12 @@ final class Node<K, V> {
         return retired;
     }
 
-    /** Replaces the value and marks it dirty; false if retired (look it up again). */
+    /**
+     * Replaces the value and marks it dirty; false if retired (look it up again). Waits for an
+     * update in progress, so that its result does not overwrite this newer value.
+     */
     synchronized boolean replace(V newValue) {
+        awaitNoUpdate();
         if (state == State.RETIRED) {
             return false;
         }
@@ -159,10 +169,47 @@ final class Node<K, V> {
         return true;
     }
 
-    /** Through a pin only, so never retired here. */
-    synchronized void markDirty() {
+    /**
+     * Runs {@code change} on the value with the update claim held, outside the monitor: no
+     * write-back of this node is in flight or can begin, and no put or other update can land,
+     * until it returns. So a change made in place is never written half done, and is written only
+     * by a write-back that begins after it, which follows every {@code dependOn} that returned
+     * before the update (SPEC §2.2, I-DEP-ORDER).
+     *
+     * @return the new value, or null if the node is retired (look it up again)
+     * @throws NullPointerException if {@code change} returned null; the entry is still marked dirty
+     *     (it may have changed the value in place before failing), as when {@code change} throws
+     */
+    V update(UnaryOperator<V> change) {
+        V current;
+        synchronized (this) {
+            awaitIdle();
+            if (state != State.RESIDENT) {
+                return null;
+            }
+            updater = Thread.currentThread();
+            current = value;
+        }
+        V changed = null;
+        try {
+            changed = change.apply(current);
+            if (changed == null) {
+                throw new NullPointerException("the update function of key " + key + " returned null");
+            }
+            return changed;
+        } finally {
+            endUpdate(changed);
+        }
+    }
+
+    private synchronized void endUpdate(V changed) {
+        if (changed != null) {
+            value = changed;
+        }
         dirty = true;
         version++;
+        updater = null;
+        notifyAll();
     }
 
     /**
@@ -203,7 +250,7 @@ final class Node<K, V> {
         if (victim) {
             return Eviction.QUEUED;
         }
-        if (dirty || writing) {
+        if (dirty || writing || updater != null) {
             victim = true; // a flush's write-back in flight: the victim's waits for it, then sees clean
             return Eviction.NEEDS_WRITE_BACK;
         }
@@ -224,7 +271,7 @@ final class Node<K, V> {
      * backend copy and keep it as clean (SPEC §2, invalidate).
      */
     synchronized Drop retireUnlessPinned() {
-        awaitNoWriteBack();
+        awaitIdle();
         if (state != State.RESIDENT) {
             return Drop.NOT_RESIDENT; // still loading (it brings the backend's value) or already gone
         }
@@ -241,7 +288,7 @@ final class Node<K, V> {
      * @return the value to write, or null if nothing needs writing (clean, or dropped by invalidate)
      */
     synchronized V beginWriteBack() {
-        awaitNoWriteBack();
+        awaitIdle();
         if (!dirty || state != State.RESIDENT) {
             return null;
         }
@@ -250,10 +297,26 @@ final class Node<K, V> {
         return value;
     }
 
-    /** Waits, releasing the monitor, until no write-back of this node is in flight. */
-    private void awaitNoWriteBack() {
+    /** Waits, releasing the monitor, until neither a write-back nor an update of this node runs. */
+    private void awaitIdle() {
+        awaitWhile(true);
+    }
+
+    /** Waits, releasing the monitor, until no update of this node runs (a put need not wait for a write-back). */
+    private void awaitNoUpdate() {
+        awaitWhile(false);
+    }
+
+    /**
+     * The one wait loop: until no update runs, and (if asked) no write-back is in flight. An
+     * update function that calls back into its own entry would wait for itself forever: refused.
+     */
+    private void awaitWhile(boolean orWriting) {
+        if (updater == Thread.currentThread()) {
+            throw new IllegalStateException("the update function of key " + key + " called back into its entry");
+        }
         boolean interrupted = false;
-        while (writing) {
+        while (updater != null || (orWriting && writing)) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -263,6 +326,21 @@ final class Node<K, V> {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * For {@code evictAll}: retire if resident, unpinned, clean and not a victim (maintenance
+     * evicts those), after any write-back or update in progress.
+     *
+     * @return true if retired here (remove it from the map and the LRU list)
+     */
+    synchronized boolean retireIfClean() {
+        awaitIdle();
+        if (state != State.RESIDENT || pins > 0 || dirty || victim) {
+            return false;
+        }
+        state = State.RETIRED;
+        return true;
     }
 
     /** Ends a write-back; clean only if it succeeded and nothing changed since it began. */

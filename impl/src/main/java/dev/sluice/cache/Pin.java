@@ -1,8 +1,11 @@
 package dev.sluice.cache;
 
+import java.util.function.UnaryOperator;
+
 /**
  * Keeps one entry resident until closed (SPEC I-PIN-RESIDENT): a pinned entry is never evicted
- * or invalidated, so its value can be read and changed in place. Owned by one thread; close it
+ * or invalidated, so its value can be read, replaced ({@link #set}) and changed in place
+ * ({@link #update}). Owned by one thread; close it
  * once, preferably with try-with-resources. Any use after {@link #close()} throws.
  *
  * @param <V> the value type
@@ -47,14 +50,25 @@ public final class Pin<V> implements AutoCloseable {
     }
 
     /**
-     * Marks the entry dirty after its value was changed in place. Call it after the change: a
-     * write-back that began before it may have written a partly changed value, and this makes
-     * sure a later one writes the finished value.
+     * Changes the value atomically, like {@link WriteBackCache#update}: {@code change} runs with
+     * the entry's update claim held, so no write-back of it is in flight meanwhile and it may
+     * change the value in place. This is how a pin holder changes a value in place; changing the
+     * object returned by {@link #value()} directly would race with a write-back in flight.
+     *
+     * @param change computes the new value from the current one; may change it in place; must not
+     *     call into any cache
+     * @return the new value
+     * @throws IllegalStateException if the pin is closed
+     * @throws NullPointerException if {@code change} returned null (the entry is marked dirty)
      */
-    public void markDirty() {
+    public V update(UnaryOperator<V> change) {
         checkOpen();
-        node.markDirty();
+        if (change == null) {
+            throw new NullPointerException("change");
+        }
+        V changed = node.update(change); // never retired while pinned, so never null
         recordUpdate.run();
+        return changed;
     }
 
     /** Releases the pin; the entry may be evicted from now on. A second call does nothing. */

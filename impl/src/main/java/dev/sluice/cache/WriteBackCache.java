@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * A count-bounded write-back LRU cache bound to a {@link Backend}, with flush dependencies
@@ -40,15 +41,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recurses, and no dirty value is lost.
  *
  * @param <K> the key type; keys need consistent {@code hashCode} and {@code equals}
- * @param <V> the value type; treat a value as read-only once it is in the cache (SPEC §2)
+ * @param <V> the value type; a value in the cache is changed only through {@link #put}, {@link #update} or a pin (SPEC §2)
  */
 public final class WriteBackCache<K, V> {
     private final Backend<K, V> backend;
     private final int capacity;
-    private final ConcurrentHashMap<K, Node<K, V>> data = new ConcurrentHashMap<>();
+    private final EntryMap<K, V> entries;
+    private final ConcurrentHashMap<K, Node<K, V>> data;
     private final ReadBuffer<Node<K, V>> readBuffer;
     private final WriteBuffer<Node<K, V>> writeBuffer;
-    private final AtomicInteger pinnedKeys = new AtomicInteger();
+    private final AtomicInteger pinnedKeys;
     private final Dependencies dependencies = new Dependencies();
     private final Maintenance<K, V> maintenance;
     private final WriteBackProtocol<K, V> protocol;
@@ -98,6 +100,9 @@ public final class WriteBackCache<K, V> {
             throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
         }
         this.capacity = capacity;
+        this.entries = new EntryMap<>(backend, capacity, this);
+        this.data = entries.data;
+        this.pinnedKeys = entries.pinnedKeys;
         this.readBuffer = new ReadBuffer<>(tuning.readBufferCapacity());
         this.writeBuffer = new WriteBuffer<>(tuning.writeBufferCapacity());
         this.maintenance = new Maintenance<>(this, data, readBuffer, writeBuffer, capacity, tuning.drainBatch());
@@ -118,28 +123,7 @@ public final class WriteBackCache<K, V> {
      * @throws IOException if the load failed; nothing was cached and the next get tries again
      */
     public V get(K key) throws IOException {
-        Objects.requireNonNull(key, "key");
-        for (;;) {
-            Node<K, V> node = data.get(key);
-            if (node == null) {
-                node = loadMiss(key);
-                if (node == null) {
-                    continue; // another thread inserted the key first
-                }
-                return node.value();
-            }
-            // The map's get happens-after the put that inserted the node, and value is volatile:
-            // a hit sees the latest completed replace() without taking the node's monitor.
-            V value = node.value();
-            if (value != null) {
-                recordRead(node);
-                return value;
-            }
-            if (node.awaitResident()) {
-                return node.value();
-            }
-            unmapRetired(node);
-        }
+        return entries.get(key);
     }
 
     /**
@@ -152,42 +136,35 @@ public final class WriteBackCache<K, V> {
      * @throws CacheFullException if {@code capacity} other keys are pinned; nothing changed
      */
     public Pin<V> pin(K key) throws IOException {
-        Objects.requireNonNull(key, "key");
-        for (;;) {
-            Node<K, V> node = data.get(key);
-            if (node == null) {
-                if (pinnedKeys.get() >= capacity) {
-                    throw new CacheFullException(key, capacity); // don't load what can't be pinned
-                }
-                node = loadMiss(key);
-                if (node == null) {
-                    continue;
-                }
-            } else if (!node.awaitResident()) {
-                unmapRetired(node); // its load failed, or it was evicted: look again
-                continue;
-            }
-            // Atomic with eviction's check under the node monitor: a pin never holds a retired
-            // node (I-PIN-RESIDENT; PinEvictStress).
-            if (node.tryPin(pinnedKeys, capacity)) {
-                recordRead(node);
-                Node<K, V> pinned = node;
-                return new Pin<>(pinned, () -> recordRead(pinned), () -> unpin(pinned));
-            }
-            unmapRetired(node);
-        }
-    }
-
-    /** Loads an absent key (see {@link Node#loadAbsent}); null if it appeared first. */
-    private Node<K, V> loadMiss(K key) throws IOException {
-        Node<K, V> node = Node.loadAbsent(data, backend, key);
-        if (node != null) {
-            recordWrite(node); // the admission: lossless, so the policy always learns of it
-        }
-        return node;
+        return entries.pin(key);
     }
 
     // ---- writes ----
+
+    /**
+     * Changes the key's value atomically: runs {@code change} on the current value (loading it
+     * on a miss) while holding the entry's update claim, stores what it returns and marks the entry
+     * dirty. While {@code change} runs, no write-back of the entry is in flight or can begin, and
+     * no put, pin set or other update of the key can land (they wait); so {@code change} may
+     * modify the value in place and return it, and the backend never receives it half changed
+     * (SPEC §2, update). Lock-free readers ({@code get}, {@code Pin.value}) may see an in-place
+     * change while it is being made; return a new value to spare them that.
+     *
+     * <p>{@code change} must be quick and must not call into any cache: a call back into the same
+     * entry is refused with {@code IllegalStateException}; other calls are the caller's risk
+     * (two updates that call each other's keys deadlock, as nested locks would).
+     *
+     * @param key the key, not null
+     * @param change computes the new value from the current one; may change it in place
+     * @return the new value
+     * @throws IOException if the load on a miss failed; nothing changed
+     * @throws NullPointerException if {@code change} returned null; as when it throws, the exception
+     *     is thrown and the entry is marked dirty (it may have been changed in place), its value
+     *     the object it was
+     */
+    public V update(K key, UnaryOperator<V> change) throws IOException {
+        return entries.update(key, change);
+    }
 
     /**
      * Replaces the key's value and marks it dirty. The replaced value is not written back: the
@@ -206,27 +183,7 @@ public final class WriteBackCache<K, V> {
      *     writing it)
      */
     public void put(K key, V value) {
-        Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(value, "value");
-        for (;;) {
-            Node<K, V> node = data.get(key);
-            if (node == null) {
-                Node<K, V> fresh = Node.dirty(key, value);
-                if (data.putIfAbsent(key, fresh) == null) {
-                    recordWrite(fresh);
-                    return;
-                }
-            } else if (node.replace(value)) {
-                // An update changes neither membership nor size, only recency and the dirty flag
-                // (which lives on the node), so it is recorded like a read: lossy, no drain
-                // scheduled (as Caffeine 3.2.4's put does for same-weight updates). Admissions and
-                // retirements stay lossless writes.
-                recordRead(node);
-                return;
-            } else {
-                unmapRetired(node);
-            }
-        }
+        entries.put(key, value);
     }
 
     /**
@@ -251,6 +208,30 @@ public final class WriteBackCache<K, V> {
             scheduleEviction(); // what was dirty (or parked after failing) may be evictable now
         }
         failures.throwFirst();
+    }
+
+    /**
+     * Writes back and evicts every entry, so that a client can drop a cache without losing what
+     * other threads keep changing: dependencies and dirty entries are written first (as by
+     * {@link #flush}), then each entry that is clean, unpinned and idle is evicted. An entry
+     * pinned, or dirtied by another thread after its write-back, stays (nothing dirty is ever
+     * dropped: I-NO-LOST-DIRTY); {@code flush} then {@code invalidate} would drop that change.
+     * The clean entries are evicted even if a write-back failed.
+     *
+     * @throws IOException the first write-back failure, as {@link #flush} throws it; the entries
+     *     that failed stay resident and dirty
+     */
+    public void evictAll() throws IOException {
+        try {
+            flush();
+        } finally {
+            for (Node<K, V> node : data.values()) {
+                if (node.retireIfClean()) {
+                    data.remove(node.key, node);
+                    recordWrite(node); // tells the policy to unlink it
+                }
+            }
+        }
     }
 
     /**
@@ -385,7 +366,7 @@ public final class WriteBackCache<K, V> {
 
     // ---- internals ----
 
-    private void recordWrite(Node<K, V> node) {
+    void recordWrite(Node<K, V> node) {
         if (writeBuffer.offer(node)) {
             drain.scheduleAfterWrite();
         } else {
@@ -396,19 +377,8 @@ public final class WriteBackCache<K, V> {
         }
     }
 
-    private void recordRead(Node<K, V> node) {
+    void recordRead(Node<K, V> node) {
         drain.scheduleAfterRead(readBuffer.offer(node) == ReadBuffer.Offer.FULL);
-    }
-
-    /**
-     * A retired node is removed from the map by whoever retired it; if that removal threw (a key
-     * whose hashCode failed during eviction), a caller who finds it removes it, so that nobody
-     * loops on it (SPEC §2, entry life cycle).
-     */
-    private void unmapRetired(Node<K, V> node) {
-        if (node.state() == Node.State.RETIRED) {
-            data.remove(node.key, node);
-        }
     }
 
     /** Victims were written back: a drain must run to evict the ones that are still clean. */
@@ -416,7 +386,7 @@ public final class WriteBackCache<K, V> {
         drain.scheduleAfterWrite();
     }
 
-    private void unpin(Node<K, V> node) {
+    void unpin(Node<K, V> node) {
         node.unpin(pinnedKeys);
         if (data.size() > capacity) {
             scheduleEviction(); // the entry may now be the victim the cache was waiting for

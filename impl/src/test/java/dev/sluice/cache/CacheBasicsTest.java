@@ -105,7 +105,7 @@ class CacheBasicsTest {
     }
 
     @Test
-    void markDirtyWritesAValueChangedInPlace() throws IOException {
+    void anUpdateThroughAPinWritesAValueChangedInPlace() throws IOException {
         StringBuilder table = new StringBuilder("t");
         WriteBackCache<Integer, StringBuilder> cache = new WriteBackCache<>(new Backend<>() {
             @Override
@@ -119,11 +119,10 @@ class CacheBasicsTest {
             }
         }, 2, SAME_THREAD);
         try (Pin<StringBuilder> pin = cache.pin(7)) {
-            pin.value().append("+x");
-            pin.markDirty();
+            assertEquals("t+x", pin.update(sb -> sb.append("+x")).toString(), "§2 Pin.update: returns the new value");
         }
         cache.flush();
-        assertEquals(List.of("write 7=t+x"), backend.log.writes(), "§2 Pin.markDirty: the changed value is written back");
+        assertEquals(List.of("write 7=t+x"), backend.log.writes(), "§2 Pin.update: the value changed in place is written back");
     }
 
     @Test
@@ -136,7 +135,7 @@ class CacheBasicsTest {
         assertEquals(0, cache.pinnedCount(), "§2 Pin.close: a second close does not unpin twice");
         assertThrows(IllegalStateException.class, pin::value, "§2 errors: PinClosed from value()");
         assertThrows(IllegalStateException.class, () -> pin.set("x"), "§2 errors: PinClosed from set()");
-        assertThrows(IllegalStateException.class, pin::markDirty, "§2 errors: PinClosed from markDirty()");
+        assertThrows(IllegalStateException.class, () -> pin.update(v -> v), "§2 errors: PinClosed from update()");
     }
 
     @Test
@@ -226,5 +225,33 @@ class CacheBasicsTest {
         assertTrue(cache.residentCount() < 20, "I-BOUND: assisting writers drained and evicted; resident " + cache.residentCount());
         cache.cleanUp();
         assertEquals(20, backend.log.writes().size() + cache.dirtyCount(), "I-NO-LOST-DIRTY: every put is either written or still dirty");
+    }
+
+    @Test
+    void evictAllWritesBackThenEvictsWhatIsCleanAndKeepsPinnedEntries() throws IOException {
+        WriteBackCache<Integer, String> cache = cache(4);
+        cache.put(1, "one");
+        cache.get(2);
+        try (Pin<String> pinned = cache.pin(3)) {
+            pinned.set("three");
+            cache.evictAll();
+            assertEquals(List.of("write A1=one", "write A3=three"), backend.log.writes().stream().sorted().toList(),
+                    "§2 evictAll: every dirty entry is written first, the pinned one too");
+            assertEquals(1, cache.residentCount(), "§2 evictAll: only the pinned entry stays");
+            assertTrue(cache.isResident(3), "I-PIN-RESIDENT: the pinned entry stays");
+        }
+        assertEquals(0, cache.dirtyCount(), "I-NO-LOST-DIRTY: nothing dirty is left behind");
+    }
+
+    @Test
+    void evictAllKeepsAnEntryWhoseWriteBackFailedAndEvictsTheRest() throws IOException {
+        WriteBackCache<Integer, String> cache = cache(4);
+        cache.put(1, "one");
+        cache.put(2, "two");
+        backend.failingWrites.add(2);
+        assertThrows(IOException.class, cache::evictAll, "§2 evictAll: the failed write-back is thrown");
+        assertFalse(cache.isResident(1), "§2 evictAll: the clean entries are evicted even so");
+        assertTrue(cache.isResident(2) && cache.dirtyCount() == 1,
+                "I-NO-LOST-DIRTY: the entry whose write failed stays resident and dirty; dirty " + cache.dirtyCount());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The write-back cache as it appears to its callers, with no concurrency and no eviction: the
@@ -63,6 +64,13 @@ public final class CacheModel<K, V> {
     public void put(K key, V value) {
         latest.put(key, Objects.requireNonNull(value));
         dirty.add(key);
+    }
+
+    /** The atomic update of SPEC §2: the function sees the latest value; its result is put. */
+    public V update(K key, UnaryOperator<V> change) {
+        V changed = Objects.requireNonNull(change.apply(get(key)));
+        put(key, changed);
+        return changed;
     }
 
     /** Pins a key; at most {@code capacity} distinct keys at once. */

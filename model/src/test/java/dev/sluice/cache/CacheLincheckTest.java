@@ -70,6 +70,20 @@ public class CacheLincheckTest {
         }
     }
 
+    /** SPEC §2 update: atomic with every other change of the key (a lost put or update shows here). */
+    @Operation
+    public String update(@Param(name = "key") int key, @Param(name = "value") int value) throws IOException {
+        return cache.update(key, v -> v + "+" + value);
+    }
+
+    /** The same through a pin. */
+    @Operation
+    public String pinUpdate(@Param(name = "key") int key, @Param(name = "value") int value) throws IOException {
+        try (Pin<String> pin = cache.pin(key)) {
+            return pin.update(v -> v + "*" + value);
+        }
+    }
+
     @Operation
     public String pinRead(@Param(name = "key") int key) throws IOException {
         try (Pin<String> pin = cache.pin(key)) {
@@ -122,6 +136,17 @@ public class CacheLincheckTest {
             model.pin(key);
             model.put(key, "p" + value);
             model.unpin(key);
+        }
+
+        public String update(int key, int value) {
+            return model.update(key, v -> v + "+" + value);
+        }
+
+        public String pinUpdate(int key, int value) {
+            model.pin(key);
+            String changed = model.update(key, v -> v + "*" + value);
+            model.unpin(key);
+            return changed;
         }
 
         public String pinRead(int key) {

@@ -1,6 +1,7 @@
 package example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.cache.Backend;
@@ -39,5 +40,13 @@ class DownstreamTest {
             assertEquals("v" + i, disk.get("k" + i), "I-NO-LOST-DIRTY: every put reached the backend");
         }
         assertTrue(cache.residentCount() <= 2, "I-BOUND: resident " + cache.residentCount() + " > capacity 2");
+    }
+
+    @Test
+    void theProductionJarHoldsNoDeliberatelyWrongVariant() {
+        for (String seed : new String[] {"dev.sluice.drain.SeedIdleArmDrainStatus", "dev.sluice.drain.SeedEntryStoreDrainStatus"}) {
+            assertThrows(ClassNotFoundException.class, () -> Class.forName(seed),
+                    "docs: " + seed + " belongs to impl's test jar, not to what a team depends on");
+        }
     }
 }

@@ -62,15 +62,6 @@ class InPlaceUpdateTest {
         };
     }
 
-    private static void awaitBlocked(Thread[] runner, Future<?> future) throws InterruptedException {
-        for (int i = 0; i < 1_000 && !future.isDone(); i++) {
-            if (runner[0] != null && runner[0].getState() == Thread.State.WAITING) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-    }
-
     private int indexOf(String write) {
         synchronized (disk) {
             return disk.indexOf(write);
@@ -93,7 +84,7 @@ class InPlaceUpdateTest {
             }
             return null;
         });
-        awaitBlocked(updater, updating);
+        StagedInterleavingTest.awaitWaiting(updating, updater);
         assertFalse(updating.isDone(), "I-NO-TORN-WRITE: the update must wait for the write-back in flight");
         open.countDown();
         flushing.get(10, TimeUnit.SECONDS);
@@ -130,7 +121,7 @@ class InPlaceUpdateTest {
             }
             return null;
         });
-        awaitBlocked(client, pointing);
+        StagedInterleavingTest.awaitWaiting(pointing, client);
         open.countDown();
         flushing.get(10, TimeUnit.SECONDS);
         pointing.get(10, TimeUnit.SECONDS);

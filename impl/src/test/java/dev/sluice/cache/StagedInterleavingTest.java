@@ -34,7 +34,8 @@ class StagedInterleavingTest {
         thread.shutdownNow();
     }
 
-    private static void awaitWaiting(Future<?> future, Thread[] runner) throws InterruptedException {
+    /** Until the runner waits (for a monitor, a claim or a latch), or its task is done. */
+    static void awaitWaiting(Future<?> future, Thread[] runner) throws InterruptedException {
         for (int i = 0; i < 1_000 && !future.isDone(); i++) {
             Thread t = runner[0];
             if (t != null && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {

@@ -99,6 +99,21 @@ class GateSelfTest {
     }
 
     @Test
+    void aTestStoppedByTheWatchdogSaysTimeoutAndNamesIt() throws Exception {
+        everyCheckerPasses();
+        report("model", "dev.sluice.drain.DrainLincheckTest", 4, 0, 1);
+        Files.writeString(dir("model").resolve("dev.sluice.drain.DrainLincheckTest.txt"),
+                "Test set: dev.sluice.drain.DrainLincheckTest\n"
+                + "stress  Time elapsed: 240.1 s  <<< ERROR!\n"
+                + "java.util.concurrent.TimeoutException: stress() timed out after 240 seconds\n");
+        fail("model", "There are test failures.");
+        Result r = gate();
+        assertEquals("TIMEOUT", r.verdict("lincheck"), r.out);
+        assertTrue(r.row("lincheck").contains("dev.sluice.drain.DrainLincheckTest.stress() timed out after 240 seconds"), r.out);
+        assertEquals(1, r.exit, r.out);
+    }
+
+    @Test
     void aForkThatDiedMidClassFailsItsRow() throws Exception {
         everyCheckerPasses();
         section("spec");

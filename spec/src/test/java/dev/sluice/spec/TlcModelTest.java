@@ -59,9 +59,19 @@ class TlcModelTest {
             command.add("-deadlock"); // TLC's flag turns the deadlock check off
         }
         command.add(module + ".tla");
-        Process tlc = new ProcessBuilder(command).directory(TLA.toFile()).redirectErrorStream(true).start();
-        String output = new String(tlc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(tlc.waitFor(20, TimeUnit.MINUTES), "harness: TLC did not finish");
+        // Output to a file, not a pipe read to its end: a TLC that never ends must fail this test
+        // in bounded time (and be killed), not block it until the fork's limit.
+        Path report = metadir.resolve("tlc-output.txt");
+        Process tlc = new ProcessBuilder(command).directory(TLA.toFile()).redirectErrorStream(true)
+                .redirectOutput(report.toFile()).start();
+        long limit = THOROUGH ? 1800 : 200;
+        boolean finished = tlc.waitFor(limit, TimeUnit.SECONDS);
+        if (!finished) {
+            tlc.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        String output = Files.readString(report, StandardCharsets.UTF_8);
+        assertTrue(finished, "§9 TLC: " + module + ".tla with " + config + ".cfg did not finish in " + limit
+                + " s (killed); its last output:\n" + tail(output));
         int exit = tlc.exitValue();
         String statesLine = lastMatch(output, "(\\d+) distinct states found");
         System.out.printf("TLC %s.tla %s.cfg: exit %d, %s distinct states%n", module, config, exit, statesLine);

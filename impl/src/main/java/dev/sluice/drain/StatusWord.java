@@ -68,8 +68,16 @@ public abstract class StatusWord {
         STATUS.setVolatile(this, value);
     }
 
-    /** Volatile CAS: totally ordered with every other volatile access. */
-    protected final boolean casStatus(int expect, int update) {
+    /**
+     * Volatile CAS: totally ordered with every other volatile access. Not final only so that a
+     * test can count the CAS failures a checker reaches (DrainLincheckTest's CountingCas); an
+     * override that changes its result is a seeded bug, not a variant.
+     *
+     * @param expect the state the caller read
+     * @param update the state to move to
+     * @return whether the state was {@code expect} and is now {@code update}
+     */
+    protected boolean casStatus(int expect, int update) {
         return STATUS.compareAndSet(this, expect, update);
     }
 

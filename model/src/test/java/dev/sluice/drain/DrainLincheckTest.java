@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.model.Budget;
 import dev.sluice.model.DrainModel;
+import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import org.jetbrains.lincheck.LincheckAssertionError;
@@ -140,5 +144,51 @@ public class DrainLincheckTest {
     @Test
     void cannotSeeTheSeedsIgnoredIdleCas() {
         Budget.modelCheckingUnrepaired(50, 100).sequentialSpecification(DrainSpec.class).check(SeedIdleArm.class);
+    }
+
+    /** Counts each CAS that fails, by the transition it tried: the failure paths of SPEC §3. */
+    public static class CountingCas extends DrainLincheckTest {
+        /** Failures by expect * 4 + update; across invocations (lincheck runs one instance each). */
+        static final AtomicLongArray COUNTS = new AtomicLongArray(16);
+
+        @Override
+        DrainStatus newMachine(Executor executor, DrainStatus.Work work) {
+            return new DrainStatus(executor, work) {
+                @Override
+                protected boolean casStatus(int expect, int update) {
+                    boolean won = super.casStatus(expect, update);
+                    if (!won) {
+                        COUNTS.incrementAndGet(expect * 4 + update);
+                    }
+                    return won;
+                }
+            };
+        }
+    }
+
+    /**
+     * A check that never takes a CAS's failure path cannot find a bug there (issue 15: the drain
+     * bugs that got through were on those paths). The stress run must reach each one: the IDLE
+     * arm's, the writer arm's (PROCESSING_TO_IDLE to PROCESSING_TO_REQUIRED) and the exit's.
+     * Counted in stress mode only: model checking restores the test's static state after every
+     * invocation, so its count always reads zero (measured), which says nothing about coverage.
+     */
+    @Test
+    void stressReachesEveryCasFailurePath() {
+        for (int i = 0; i < 16; i++) {
+            CountingCas.COUNTS.set(i, 0);
+        }
+        Budget.stress(20, 1_000).sequentialSpecification(DrainSpec.class).check(CountingCas.class);
+        Map<String, Long> reached = new TreeMap<>();
+        for (int i = 0; i < 16; i++) {
+            if (CountingCas.COUNTS.get(i) > 0) {
+                reached.put(DrainStatus.name(i / 4) + " -> " + DrainStatus.name(i % 4), CountingCas.COUNTS.get(i));
+            }
+        }
+        System.out.println("drain CAS failures reached by lincheck stress: " + reached);
+        for (String path : List.of("IDLE -> REQUIRED", "PROCESSING_TO_IDLE -> PROCESSING_TO_REQUIRED", "PROCESSING_TO_IDLE -> IDLE")) {
+            assertTrue(reached.getOrDefault(path, 0L) > 0, "§3 CAS failure paths: lincheck stress never took the failure"
+                    + " path of " + path + "; it took " + reached);
+        }
     }
 }

@@ -176,7 +176,8 @@ public final class WriteBackCache<K, V> {
      * no I/O unless the write buffer is full; then this thread drains it (at most
      * {@code 16} drains, which may write back other keys' victims). A put never throws because of
      * maintenance: a failed write-back of another key is counted
-     * ({@link #evictionFailureCount()}) and retried, and the value it wrote stays dirty.
+     * ({@link #evictionFailureCount()}) and retried, and the value it wrote stays dirty. A put of a
+     * key whose {@link #update} function is running waits for it, so neither change is lost.
      *
      * @param key the key, not null
      * @param value the new value, not null; treat it as immutable once put (the backend may be

@@ -105,6 +105,32 @@ class StagedInterleavingTest {
                 "I-NO-STALE-READ: the write landed, then the entry was dropped (clean), then reloaded");
     }
 
+    /**
+     * evictAll while another thread keeps working: A1 was written and is clean when, with
+     * evictAll's write of A2 parked in the backend, A1 is put again. evictAll must keep the new
+     * A1 (SPEC §2 evictAll, I-NO-LOST-DIRTY); flush then invalidate would have dropped it.
+     */
+    @Test
+    void aPutMadeWhileEvictAllRunsIsKeptNotDropped() throws Exception {
+        WriteBackCache<Integer, String> a = new WriteBackCache<>(backendA, 8, Runnable::run);
+        a.put(1, "older");
+        a.flush(); // A1 is clean and on the backend
+        a.put(2, "two");
+        backendA.block(2);
+        Future<?> evicting = thread.submit(() -> { a.evictAll(); return null; });
+        backendA.awaitBlocked(2); // evictAll's write-back of A2 is in flight; A1 is clean
+        a.put(1, "newer");
+        backendA.open(2);
+        evicting.get(10, TimeUnit.SECONDS);
+
+        assertTrue(a.isResident(1) && a.dirtyCount() == 1, "I-NO-LOST-DIRTY: the put made during evictAll stays"
+                + " resident and dirty; resident " + a.isResident(1) + ", dirty " + a.dirtyCount());
+        assertFalse(a.isResident(2), "§2 evictAll: the entry it wrote back is evicted");
+        assertEquals("newer", a.get(1), "I-NO-LOST-DIRTY: the cache returns the put made during evictAll");
+        a.flush();
+        assertEquals("newer", backendA.stored.get(1), "I-NO-LOST-DIRTY: and writes it back");
+    }
+
     /** A flush that meets an eviction write-back in flight waits for it; it does not return early. */
     @Test
     void aFlushWaitsForAnEvictionWriteBackInFlight() throws Exception {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class AssertionMessagesTest {
     private static final List<Path> SOURCES = List.of(Path.of("../impl/src/test/java"),
-            Path.of("../spec/src/test/java"), Path.of("../model/src/test/java"));
+            Path.of("../spec/src/test/java"), Path.of("../model/src/test/java"), Path.of("../stress/src/test/java"));
     /** Checks the gate script, not the cache: each of its messages prints the gate's whole output. */
     private static final Set<String> EXEMPT = Set.of("GateSelfTest.java");
     private static final Pattern ASSERTION = Pattern.compile(

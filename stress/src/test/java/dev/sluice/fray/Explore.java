@@ -1,0 +1,60 @@
+package dev.sluice.fray;
+
+import java.nio.file.Path;
+import kotlin.Unit;
+import org.pastalab.fray.core.observers.TimelineCoverageType;
+import org.pastalab.fray.core.randomness.ControlledRandomProvider;
+import org.pastalab.fray.core.scheduler.POSScheduler;
+import org.pastalab.fray.junit.plain.FrayInTestLauncher;
+
+/**
+ * Runs a scenario of real threads many times under Fray's controlled scheduler (partial order
+ * sampling): each run, Fray picks which thread takes its next synchronization step (a monitor, a
+ * lock, a park, a volatile or atomic access), so rare interleavings are as likely as common
+ * ones. A failed assertion in any thread, an uncaught exception or a deadlock (every thread
+ * blocked) ends the exploration with that schedule recorded for replay.
+ */
+final class Explore {
+    /** Where Fray writes each failing schedule (set by stress/pom.xml). */
+    static final Path REPORTS = Path.of(System.getProperty("fray.workDir", "target/fray/report"));
+
+    private Explore() {}
+
+    /**
+     * Explores {@code scenario} {@code runs} times (times {@code -Dsluice.fray.iterations}: 10 in
+     * the thorough profile).
+     *
+     * @param invariant the SPEC name of what the scenario checks, for the failure message
+     */
+    static void explore(String invariant, int runs, Runnable scenario) {
+        int total = runs * Integer.getInteger("sluice.fray.iterations", 1);
+        try {
+            FrayInTestLauncher.INSTANCE.launchFray(scenario, new POSScheduler(), new ControlledRandomProvider(),
+                    total, TIME_LIMIT_SECONDS, false, TimelineCoverageType.NONE, configuration -> Unit.INSTANCE);
+        } catch (Throwable found) {
+            throw new AssertionError(invariant + ": Fray found a schedule that breaks it within " + total
+                    + " runs: " + found + ". The schedule is recorded under " + REPORTS
+                    + " (replay it with FrayInTestLauncher.launchFrayReplay)", found);
+        }
+    }
+
+    /** Fray gives up exploring after this long (a bound, not a verdict: the runs so far passed). */
+    static final int TIME_LIMIT_SECONDS = 120;
+
+    /** Starts every body on its own thread and joins them all. */
+    static void runConcurrently(Runnable... bodies) {
+        Thread[] threads = new Thread[bodies.length];
+        for (int i = 0; i < bodies.length; i++) {
+            threads[i] = new Thread(bodies[i], "fray-" + i);
+            threads[i].start();
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("harness: interrupted while joining " + thread.getName(), e);
+            }
+        }
+    }
+}

@@ -69,7 +69,7 @@ public class DrainStatus extends StatusWord {
 
     private static final System.Logger LOGGER = System.getLogger(DrainStatus.class.getName());
 
-    final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock;
     private final Executor executor;
     private final Work work;
     private final Runnable drainTask = () -> drainHere(null, false);
@@ -95,8 +95,14 @@ public class DrainStatus extends StatusWord {
      * @param work what one drain does
      */
     public DrainStatus(Executor executor, Work work) {
+        this(executor, work, new ReentrantLock());
+    }
+
+    /** With a lock of the test's (DrainSchedulesTest makes its operations scheduling points). */
+    DrainStatus(Executor executor, Work work, ReentrantLock lock) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.work = Objects.requireNonNull(work, "work");
+        this.lock = lock;
     }
 
     /** {@return what drains have thrown (caught, counted, logged once per burst; SPEC §6)} */

@@ -37,14 +37,16 @@ public abstract class StatusWord {
     private volatile int status = IDLE;
 
     // ---- the five accessors of the seed, plus the two volatile ones of deviation (b) ----
+    // Not final only so that a test can make each access a scheduling point (DrainSchedulesTest
+    // enumerates the interleavings of the real protocol); an override must delegate here.
 
     /** Opaque: coherent, no ordering. Used only for gates whose decision is re-checked. */
-    protected final int statusOpaque() {
+    protected int statusOpaque() {
         return (int) STATUS.getOpaque(this);
     }
 
     /** Acquire: pairs with the release (or volatile) store that wrote the value it reads. */
-    protected final int statusAcquire() {
+    protected int statusAcquire() {
         return (int) STATUS.getAcquire(this);
     }
 
@@ -52,26 +54,27 @@ public abstract class StatusWord {
      * Volatile read: the writer's half of the store-buffering pair described at
      * {@code DrainStatus.enterMaintenance()}. On x86 it compiles to the same plain load as opaque.
      */
-    protected final int statusVolatile() {
+    protected int statusVolatile() {
         return (int) STATUS.getVolatile(this);
     }
 
-    protected final void setStatusOpaque(int value) {
+    protected void setStatusOpaque(int value) {
         STATUS.setOpaque(this, value);
     }
 
-    protected final void setStatusRelease(int value) {
+    protected void setStatusRelease(int value) {
         STATUS.setRelease(this, value);
     }
 
-    protected final void setStatusVolatile(int value) {
+    protected void setStatusVolatile(int value) {
         STATUS.setVolatile(this, value);
     }
 
     /**
      * Volatile CAS: totally ordered with every other volatile access. Not final only so that a
-     * test can count the CAS failures a checker reaches (DrainLincheckTest's CountingCas); an
-     * override that changes its result is a seeded bug, not a variant.
+     * test can count the CAS failures a checker reaches (DrainLincheckTest's CountingCas) or
+     * schedule the access (DrainSchedulesTest); an override that changes its result is a seeded
+     * bug, not a variant.
      *
      * @param expect the state the caller read
      * @param update the state to move to

@@ -115,9 +115,9 @@ class CacheFrayTest {
             });
             assertEquals("IDLE", a.drainStatus(), "I-NO-STRANDED-WRITE: both writers returned on a caller-runs"
                     + " executor and the drain machine is not idle");
-            assertTrue(a.residentCount() <= a.capacity(), "I-NO-STRANDED-WRITE, I-BOUND: both writers returned"
+            assertTrue(a.residentCount() <= a.capacity(), "I-BOUND, I-NO-STRANDED-WRITE: both writers returned"
                     + " and " + a.residentCount() + " entries are resident in a cache of " + a.capacity()
-                    + ": an admission was never applied");
+                    + ": an admission never reached the policy, or a drain did not evict");
         });
     }
 

@@ -37,14 +37,28 @@ class GateSelfTest {
         everyCheckerPasses();
         Result r = gate();
         assertEquals(0, r.exit, "a green build must exit 0:\n" + r.out);
-        for (String row : new String[] {"unit", "lincheck", "properties", "soak", "client", "TLC", "self-test", "jcstress"}) {
+        for (String row : new String[] {"unit", "lincheck", "schedules", "properties", "soak", "client", "TLC", "fray", "self-test", "jcstress"}) {
             assertEquals("PASS", r.verdict(row), "row " + row + ":\n" + r.out);
         }
         assertTrue(r.out.contains("2 configs, 0.3M states, 1 seed bugs rejected"), "TLC's counts:\n" + r.out);
+        assertTrue(r.row("schedules").contains("420 schedules") && r.row("fray").contains("4000 schedules"),
+                "the schedule counts:\n" + r.out);
         String report = Files.readString(tree.resolve("target/gate/report.md"));
         assertTrue(report.contains("| lincheck | PASS |") && report.contains("lincheck 3.7"),
                 "report.md holds the table and the checker versions:\n" + report);
         assertTrue(report.contains("- soak: seed 7"), "report.md lists the seeds:\n" + report);
+    }
+
+    /** Without a JDK 25 there is no Fray: its row says so, and the rest of the verdict stands. */
+    @Test
+    void withoutAJdk25TheFrayRowIsSkippedAndSaysWhy() throws Exception {
+        everyCheckerPasses();
+        log.replace(log.indexOf("fray-jdk: "), log.indexOf("\n", log.indexOf("fray-jdk: ")) + 1, "");
+        Files.delete(dir("stress").resolve("TEST-dev.sluice.fray.CacheFrayTest.xml"));
+        Result r = gate();
+        assertEquals("SKIPPED", r.verdict("fray"), r.out);
+        assertTrue(r.row("fray").contains("no JDK 25"), r.out);
+        assertEquals(0, r.exit, "a build without Fray is still green if everything that ran passed:\n" + r.out);
     }
 
     @Test
@@ -165,6 +179,8 @@ class GateSelfTest {
         line("lincheck budget: stress 15 x 1000 = 15000 invocations");
         report("model", "dev.sluice.cache.CacheLincheckTest", 3, 0, 0);
         report("model", "dev.sluice.drain.DrainLincheckTest", 4, 0, 0);
+        line("drain schedules: two writers, one write each: 420 schedules, all with at most 2 preemptions, 330 ms");
+        report("model", "dev.sluice.drain.DrainSchedulesTest", 5, 0, 0);
         module("spec", "SUCCESS");
         line("dagProperty: seed 11, 200 examples (replay: -DQT_SEED=11)");
         line("soak: seed 7, 10000 sequences, 240000 operations, 60216 faults injected, all recovered");
@@ -177,6 +193,10 @@ class GateSelfTest {
         report("spec", "dev.sluice.spec.TlcModelTest", 2, 0, 0);
         report("spec", "dev.sluice.spec.GateSelfTest", 7, 0, 0);
         module("stress", "SUCCESS");
+        line("fray-jdk: the instrumented JDK in stress/target/fray/java is up to date");
+        report("stress", "dev.sluice.fray.CacheFrayTest", 4, 0, 0);
+        Files.writeString(dir("stress").resolve("dev.sluice.fray.CacheFrayTest-output.txt"),
+                "Run finished. Total iter: 1000, Elapsed time: 391ms\n".repeat(4));
         Files.writeString(tree.resolve("stress/target/jcstress-summary.txt"),
                 "OK dev.sluice.drain.WriterExitStress: 23005222 samples; [1, 0, 0] Forbidden 0\n");
         line("[INFO] BUILD SUCCESS");

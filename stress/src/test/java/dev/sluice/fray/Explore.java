@@ -1,6 +1,10 @@
 package dev.sluice.fray;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 import kotlin.Unit;
 import org.pastalab.fray.core.observers.TimelineCoverageType;
 import org.pastalab.fray.core.randomness.ControlledRandomProvider;
@@ -22,20 +26,49 @@ final class Explore {
 
     /**
      * Explores {@code scenario} {@code runs} times (times {@code -Dsluice.fray.iterations}: 10 in
-     * the thorough profile).
+     * the thorough profile), or with {@code -Dsluice.fray.replay=<recording>} replays the one
+     * schedule a failure recorded.
      *
      * @param invariant the SPEC name of what the scenario checks, for the failure message
      */
     static void explore(String invariant, int runs, Runnable scenario) {
         int total = runs * Integer.getInteger("sluice.fray.iterations", 1);
+        String replay = System.getProperty("sluice.fray.replay");
         try {
+            if (replay != null && !replay.isEmpty()) {
+                FrayInTestLauncher.INSTANCE.launchFrayReplay(scenario, replay);
+                return;
+            }
             FrayInTestLauncher.INSTANCE.launchFray(scenario, new POSScheduler(), new ControlledRandomProvider(),
                     total, TIME_LIMIT_SECONDS, false, TimelineCoverageType.NONE, configuration -> Unit.INSTANCE);
         } catch (Throwable found) {
-            throw new AssertionError(invariant + ": Fray found a schedule that breaks it within " + total
-                    + " runs: " + found + ". The schedule is recorded under " + REPORTS
-                    + " (replay it with FrayInTestLauncher.launchFrayReplay)", found);
+            String test = StackWalker.getInstance().walk(frames -> frames.skip(1).findFirst())
+                    .map(f -> f.getClassName().replaceAll(".*\\.", "") + "#" + f.getMethodName()).orElse("scenario");
+            Path kept = keepReport(test.replace('#', '.'));
+            String how = replay != null && !replay.isEmpty() ? "the recorded schedule " + replay + " breaks it"
+                    : "Fray found a schedule that breaks it within " + total + " runs";
+            throw new AssertionError(invariant + ": " + how + ": " + found + ". Every thread's stack is in "
+                    + kept.resolve("fray.log") + "; replay this schedule: mvn -B test -pl stress -Dtest=" + test
+                    + " -Dsluice.fray.replay=" + kept.resolve("recording"), found);
         }
+    }
+
+    /** Copies Fray's report out of the directory the next exploration would overwrite. */
+    private static Path keepReport(String scenario) {
+        Path kept = REPORTS.resolveSibling("failures").resolve(scenario);
+        try (Stream<Path> files = Files.walk(REPORTS)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = kept.resolve(REPORTS.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            return REPORTS; // the report is still where Fray wrote it, until the next exploration
+        }
+        return kept;
     }
 
     /** Fray gives up exploring after this long (a bound, not a verdict: the runs so far passed). */

@@ -69,6 +69,11 @@ class DrainSchedulesTest {
 
                 @Override
                 public boolean afterUnlock() {
+                    if (victimRounds > 0) {
+                        // The write-backs take time after the unlock: another drain may start
+                        // (and pass its eviction scan) before they are done.
+                        scheduler.step("write back victims");
+                    }
                     if (victimRounds-- > 0) {
                         workArrived = true;
                         return true;
@@ -310,6 +315,15 @@ class DrainSchedulesTest {
         everySchedule("a writer and cleanUp, a queueing executor", PREEMPTIONS, () -> {
             World w = new World(false, 0, 0);
             w.writer("writer 1", 2);
+            w.cleaner();
+            w.executorThread(2);
+            return w;
+        });
+        // Two drains at once (the task's and cleanUp's): the first frees victims after its
+        // unlock, while the second may be about to leave (added after M40 escaped every checker).
+        everySchedule("a drain that frees victims while cleanUp drains", PREEMPTIONS, () -> {
+            World w = new World(false, 0, 1);
+            w.writer("writer 1", 1);
             w.cleaner();
             w.executorThread(2);
             return w;

@@ -102,7 +102,7 @@ public class DrainStatus extends StatusWord {
     DrainStatus(Executor executor, Work work, ReentrantLock lock) {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.work = Objects.requireNonNull(work, "work");
-        this.lock = lock;
+        this.lock = Objects.requireNonNull(lock, "lock");
     }
 
     /** {@return what drains have thrown (caught, counted, logged once per burst; SPEC §6)} */

@@ -71,8 +71,12 @@ final class Explore {
         return kept;
     }
 
-    /** Fray gives up exploring after this long (a bound, not a verdict: the runs so far passed). */
-    static final int TIME_LIMIT_SECONDS = 120;
+    /**
+     * Fray's own time limit, set beyond JUnit's watchdog (30 s, 300 s thorough: stress/pom.xml) so
+     * that it is never what ends an exploration: a slow one fails on the watchdog, naming the test,
+     * instead of quietly running fewer schedules than it says.
+     */
+    static final int TIME_LIMIT_SECONDS = 3_600;
 
     /** Starts every body on its own thread and joins them all. */
     static void runConcurrently(Runnable... bodies) {

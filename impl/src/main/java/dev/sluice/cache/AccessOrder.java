@@ -1,5 +1,8 @@
 package dev.sluice.cache;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The LRU policy: resident nodes in access order, least recently used first. A doubly linked list
  * threaded through the nodes, so each recorded event costs O(1). Guarded by the drain lock; events
@@ -31,6 +34,15 @@ final class AccessOrder<K, V> {
         } else {
             linkLast(node);
         }
+    }
+
+    /** {@return the keys, least recently used first (for the conformance traces' state lines)} */
+    List<K> keys() {
+        List<K> keys = new ArrayList<>(size);
+        for (Node<K, V> node = head; node != null; node = node.next) {
+            keys.add(node.key);
+        }
+        return keys;
     }
 
     Node<K, V> leastRecent() {

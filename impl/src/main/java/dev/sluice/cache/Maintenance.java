@@ -6,6 +6,7 @@ import dev.sluice.drain.ReadBuffer;
 import dev.sluice.drain.WriteBuffer;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,6 +56,15 @@ final class Maintenance<K, V> implements DrainStatus.Work {
 
     FailureLog evictionFailures() {
         return evictionFailures;
+    }
+
+    /**
+     * The policy order, least recent first. Reads the list without the drain lock, so it is for
+     * a test that knows no drain runs: the trace replayer reads it between steps, when every
+     * thread it started has finished (joined: happens-before) or is parked outside any drain.
+     */
+    List<K> policyOrder() {
+        return accessOrder.keys();
     }
 
     /** A writer's event, for {@link DrainStatus#assist}: applied under the drain lock. */

@@ -365,6 +365,16 @@ public final class WriteBackCache<K, V> {
         return dependencies.targets();
     }
 
+    /** {@return the policy order, least recent first; only while no drain runs (see Maintenance)} */
+    List<K> policyOrder() {
+        return maintenance.policyOrder();
+    }
+
+    /** {@return the key's node, or null: for the trace replayer's per-key dirty column} */
+    Node<K, V> node(K key) {
+        return data.get(key);
+    }
+
     // ---- internals ----
 
     void recordWrite(Node<K, V> node) {

@@ -1,7 +1,9 @@
 ------------------------------- MODULE Drain -------------------------------
 (***************************************************************************)
 (* The drain protocol of sluice's DrainStatus (SPEC.md, "Drain state       *)
-(* machine"), one TLA+ step per shared-memory access that matters.         *)
+(* machine"), one TLA+ step per access to the status word, the lock, the   *)
+(* buffer and the executor's queue, in the order DrainStatus makes them;   *)
+(* TraceDrain.tla checks recorded runs of the Java against these steps.    *)
 (*                                                                         *)
 (* Writers buffer a write and then run scheduleAfterWrite; a reader finds   *)
 (* the read buffer full and runs scheduleDrainBuffers; the executor runs    *)
@@ -95,7 +97,8 @@ Arm(w) ==
     /\ UNCHANGED <<buf, pending, lock, cur, left, more>>
 
 ------------------------------------------------------------------------------
-\* scheduleDrainBuffers, shared by writers, the reader and finish.
+\* scheduleDrainBuffers, shared by writers, the reader and finish: one step per access, as the
+\* Java makes them (TraceDrain.tla follows recorded runs of the Java through these steps).
 
 Gate(p) ==   \* the opaque gate
     /\ pc[p] = "sdb_gate"
@@ -111,24 +114,32 @@ TryLock(p) ==
 
 Recheck(p) ==   \* under the lock
     /\ pc[p] = "sdb_recheck"
-    /\ IF status >= P2I
-       THEN lock' = "none" /\ Goto(p, Return(p))
-       ELSE UNCHANGED lock /\ Goto(p, "sdb_execute")
-    /\ UNCHANGED <<status, buf, pending, cur, left, more>>
+    /\ Goto(p, IF status >= P2I THEN "sdb_unlock" ELSE "sdb_store")
+    /\ UNCHANGED <<status, buf, pending, lock, cur, left, more>>
+
+Publish(p) ==   \* setStatusRelease(PROCESSING_TO_IDLE)
+    /\ pc[p] = "sdb_store"
+    /\ status' = P2I
+    /\ Goto(p, "sdb_execute")
+    /\ UNCHANGED <<buf, pending, lock, cur, left, more>>
+
+Execute(p) ==   \* executor.execute(task): the task is queued
+    /\ pc[p] = "sdb_execute"
+    /\ pending' = pending + 1
+    /\ Goto(p, "sdb_unlock")
+    /\ UNCHANGED <<status, buf, lock, cur, left, more>>
 
 \* A thread that only handed the task over owes no finish (DrainStatus.unlock takes nothing):
 \* the task's thread re-checks after its own drain.
-Execute(p) ==   \* setStatusRelease(PROCESSING_TO_IDLE); executor.execute(task); unlock
-    /\ pc[p] = "sdb_execute"
-    /\ status' = P2I
-    /\ pending' = pending + 1
+ScheduleUnlock(p) ==
+    /\ pc[p] = "sdb_unlock"
     /\ lock' = "none"
     /\ Goto(p, Return(p))
-    /\ UNCHANGED <<buf, cur, left, more>>
+    /\ UNCHANGED <<status, buf, pending, cur, left, more>>
 
-Finish(p) ==   \* finish (DrainStatus.finish): re-schedule if maintenance left REQUIRED
+Finish(p) ==   \* DrainStatus.finish: the volatile read; REQUIRED goes straight to tryLock
     /\ pc[p] = "finish"
-    /\ Goto(p, IF status = REQUIRED THEN "sdb_gate" ELSE Return(p))
+    /\ Goto(p, IF status = REQUIRED THEN "sdb_try" ELSE Return(p))
     /\ UNCHANGED <<status, buf, pending, lock, cur, left, more>>
 
 ------------------------------------------------------------------------------
@@ -168,26 +179,45 @@ Check(p) ==   \* drain()'s closing load: is the write buffer empty?
     /\ Goto(p, IF SeedEntry THEN "m_enter" ELSE "m_rearm")
     /\ UNCHANGED <<status, buf, pending, lock, cur, left>>
 
-ReArm(p) ==   \* stopped early with work left: PROCESSING_TO_REQUIRED
+ReArm(p) ==   \* stopped early with work left: PROCESSING_TO_REQUIRED (no access otherwise)
     /\ pc[p] = "m_rearm"
     /\ status' = IF more[p] THEN P2R ELSE status
-    /\ Goto(p, "m_exit")
+    /\ Goto(p, "m_exit_read")
     /\ UNCHANGED <<buf, pending, lock, cur, more, left>>
 
-Exit(p) ==   \* CAS PROCESSING_TO_IDLE -> IDLE, else REQUIRED; then unlock
-    /\ pc[p] = "m_exit"
-    /\ status' = IF status = P2I THEN IDLE ELSE REQUIRED
+ExitRead(p) ==   \* the exit: an opaque read, then the CAS only if it saw PROCESSING_TO_IDLE
+    /\ pc[p] = "m_exit_read"
+    /\ Goto(p, IF status = P2I THEN "m_exit_cas" ELSE "m_exit_store")
+    /\ UNCHANGED <<status, buf, pending, lock, cur, left, more>>
+
+ExitCas(p) ==   \* CAS PROCESSING_TO_IDLE -> IDLE; a writer's mark in between makes it fail
+    /\ pc[p] = "m_exit_cas"
+    /\ IF status = P2I
+       THEN status' = IDLE /\ Goto(p, "m_unlock")
+       ELSE UNCHANGED status /\ Goto(p, "m_exit_store")
+    /\ UNCHANGED <<buf, pending, lock, cur, left, more>>
+
+ExitStore(p) ==   \* work arrived or remains: REQUIRED, for finish to re-schedule
+    /\ pc[p] = "m_exit_store"
+    /\ status' = REQUIRED
+    /\ Goto(p, "m_unlock")
+    /\ UNCHANGED <<buf, pending, lock, cur, left, more>>
+
+MaintenanceUnlock(p) ==
+    /\ pc[p] = "m_unlock"
     /\ lock' = "none"
     /\ Goto(p, "finish")
-    /\ UNCHANGED <<buf, pending, cur, left, more>>
+    /\ UNCHANGED <<status, buf, pending, cur, left, more>>
 
 ------------------------------------------------------------------------------
 
 Next ==
     \/ \E w \in Writers : Offer(w) \/ ReadStatus(w) \/ Arm(w)
-    \/ \E p \in Procs : Gate(p) \/ TryLock(p) \/ Recheck(p) \/ Execute(p) \/ Finish(p)
+    \/ \E p \in Procs : Gate(p) \/ TryLock(p) \/ Recheck(p) \/ Publish(p) \/ Execute(p)
+                        \/ ScheduleUnlock(p) \/ Finish(p)
     \/ TakeTask \/ CleanerLock
-    \/ \E p \in {Executor, Cleaner} : Enter(p) \/ Drain(p) \/ Check(p) \/ ReArm(p) \/ Exit(p)
+    \/ \E p \in {Executor, Cleaner} : Enter(p) \/ Drain(p) \/ Check(p) \/ ReArm(p) \/ ExitRead(p)
+                                    \/ ExitCas(p) \/ ExitStore(p) \/ MaintenanceUnlock(p)
 
 Spec == Init /\ [][Next]_vars
 
@@ -210,5 +240,6 @@ NoStrandedWrite == Quiescent => buf = 0
 
 \* Only lock holders leave a PROCESSING state, so at most one process drains at a time.
 OneDrainer == Cardinality({p \in {Executor, Cleaner} :
-                  pc[p] \in {"m_enter", "m_drain", "m_check", "m_rearm", "m_exit"}}) <= 1
+                  pc[p] \in {"m_enter", "m_drain", "m_check", "m_rearm", "m_exit_read",
+                             "m_exit_cas", "m_exit_store", "m_unlock"}}) <= 1
 =============================================================================

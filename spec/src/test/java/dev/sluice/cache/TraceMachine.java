@@ -60,8 +60,8 @@ final class TraceMachine {
     /** Runs one drain-machine command; returns its result line. */
     String run(String verb, String[] args) {
         switch (verb) {
-            case "write" -> {
-                buffered++;
+            case "write" -> { // write M [N]: N units buffered by one write (a long re-arm chain)
+                buffered += args.length > 2 ? Integer.parseInt(args[2]) : 1;
                 machine.scheduleAfterWrite();
             }
             case "read" -> machine.scheduleAfterRead(false);

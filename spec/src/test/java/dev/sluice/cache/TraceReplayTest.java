@@ -30,7 +30,7 @@ import org.junit.jupiter.api.TestFactory;
 class TraceReplayTest {
     static final Path TRACES = Path.of(System.getProperty("sluice.traces.dir", "traces"));
     private static final boolean REWRITE = Boolean.getBoolean("sluice.traces.rewrite");
-    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final Duration LIMIT = Duration.ofSeconds(10);
 
     @TestFactory
     Stream<DynamicTest> everyTraceReplays() throws IOException {

@@ -47,6 +47,10 @@ final class TraceThread {
         }
     }
 
+    boolean finished() {
+        return thread.getState() == Thread.State.TERMINATED;
+    }
+
     /** The operation's result line; fails if it has not finished within 10 s (a hang). */
     String join() throws InterruptedException {
         thread.join(TimeUnit.SECONDS.toMillis(10));

@@ -42,7 +42,7 @@ final class TraceWorld {
         String freeOrder = words[0];
         if (words[0].equals("spawn")) {
             threads.put(words[1], new TraceThread(words[1], words[2], () -> operation(Arrays.copyOfRange(words, 2, words.length))));
-            result = "ok";
+            result = null; // known once the thread has settled
         } else if (words[0].equals("join")) {
             TraceThread thread = threads.remove(words[1]);
             if (thread == null) {
@@ -55,6 +55,9 @@ final class TraceWorld {
         }
         for (TraceThread thread : threads.values()) {
             thread.settle();
+        }
+        if (result == null) { // spawn: did the operation finish, or does it wait (at a gate, for a claim)?
+            result = threads.get(words[1]).finished() ? "ok finished" : "ok waiting";
         }
         List<String> output = new ArrayList<>();
         output.add(result);

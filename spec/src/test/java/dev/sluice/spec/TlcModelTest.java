@@ -7,11 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -50,30 +45,14 @@ class TlcModelTest {
             Assumptions.assumeTrue(THOROUGH, "the larger configurations run in ./gate --thorough");
             expected = "PASS";
         }
-        Path metadir = Files.createTempDirectory("tlc-" + config);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"), "tlc2.TLC",
-                "-config", config + ".cfg", "-workers", "1", "-metadir", metadir.toString()));
-        if (!module.equals("WriteBack")) {
-            command.add("-deadlock"); // TLC's flag turns the deadlock check off
-        }
-        command.add(module + ".tla");
-        // Output to a file, not a pipe read to its end: a TLC that never ends must fail this test
-        // in bounded time (and be killed), not block it until the fork's limit.
-        Path report = metadir.resolve("tlc-output.txt");
-        Process tlc = new ProcessBuilder(command).directory(TLA.toFile()).redirectErrorStream(true)
-                .redirectOutput(report.toFile()).start();
         long limit = THOROUGH ? 1800 : 200;
-        boolean finished = tlc.waitFor(limit, TimeUnit.SECONDS);
-        if (!finished) {
-            tlc.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        String output = Files.readString(report, StandardCharsets.UTF_8);
-        assertTrue(finished, "§9 TLC: " + module + ".tla with " + config + ".cfg did not finish in " + limit
+        // WriteBack.tla has a terminal "all done" step, so TLC's deadlock check stays on for it.
+        Tlc.Result tlc = Tlc.run(TLA, module, config, module.equals("WriteBack"), limit);
+        String output = tlc.output();
+        assertTrue(tlc.finished(), "§9 TLC: " + module + ".tla with " + config + ".cfg did not finish in " + limit
                 + " s (killed); its last output:\n" + tail(output));
-        int exit = tlc.exitValue();
-        String statesLine = lastMatch(output, "(\\d+) distinct states found");
+        int exit = tlc.exit();
+        String statesLine = tlc.lastMatch("(\\d+) distinct states found");
         System.out.printf("TLC %s.tla %s.cfg: exit %d, %s distinct states%n", module, config, exit, statesLine);
         Files.writeString(Path.of("target", "tlc-" + config + ".out"), output);
 
@@ -89,15 +68,6 @@ class TlcModelTest {
             assertTrue(output.contains("Invariant " + expected + " is violated"),
                     "§9 TLC: TLC rejected " + config + " but not for " + expected + ":\n" + tail(output));
         }
-    }
-
-    private static String lastMatch(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        String last = null;
-        while (m.find()) {
-            last = m.group(1);
-        }
-        return last;
     }
 
     private static String tail(String text) {

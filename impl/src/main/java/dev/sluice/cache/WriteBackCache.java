@@ -365,15 +365,11 @@ public final class WriteBackCache<K, V> {
         return dependencies.targets();
     }
 
-    /** {@return the policy order, least recent first; only while no drain runs (see Maintenance)} */
-    List<K> policyOrder() {
-        return maintenance.policyOrder();
-    }
+    // For the conformance traces' state lines: the policy order, least recent first (only while
+    // no drain runs; see Maintenance), and a key's node (for its dirty flag), or null.
+    List<K> policyOrder() { return maintenance.policyOrder(); }
 
-    /** {@return the key's node, or null: for the trace replayer's per-key dirty column} */
-    Node<K, V> node(K key) {
-        return data.get(key);
-    }
+    Node<K, V> node(K key) { return data.get(key); }
 
     // ---- internals ----
 

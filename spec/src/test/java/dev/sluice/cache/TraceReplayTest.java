@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -31,6 +33,15 @@ class TraceReplayTest {
     static final Path TRACES = Path.of(System.getProperty("sluice.traces.dir", "traces"));
     private static final boolean REWRITE = Boolean.getBoolean("sluice.traces.rewrite");
     private static final Duration LIMIT = Duration.ofSeconds(10);
+
+    private static final AtomicInteger STEPS = new AtomicInteger();
+    private static final AtomicInteger REPLAYED = new AtomicInteger();
+
+    @AfterAll
+    static void printTheCount() {
+        System.out.println("conformance traces: " + REPLAYED + " traces, " + STEPS + " steps replayed"
+                + (REWRITE ? " (rewritten)" : ""));
+    }
 
     @TestFactory
     Stream<DynamicTest> everyTraceReplays() throws IOException {
@@ -61,6 +72,8 @@ class TraceReplayTest {
             }
         }
         assertEquals(List.of(), world.unjoined(), "harness: " + name + " ends with threads it never joined");
+        STEPS.addAndGet(trace.steps.size());
+        REPLAYED.incrementAndGet();
         if (REWRITE) {
             Files.writeString(trace.path, trace.render(outputs), StandardCharsets.UTF_8);
         }

@@ -107,10 +107,16 @@ class TraceValidationTest {
             assertTrue(tlc.output().contains("No error has been found"), "§9 trace validation: " + where);
             return new Verdict(null, events, where);
         }
-        assertTrue(tlc.output().contains("Deadlock reached"), "§9 trace validation: TLC failed other than by"
-                + " rejecting a log (an invariant of Drain.tla broken along it, or a parse error); " + where);
+        String invariant = tlc.lastMatch("Invariant (\\w+) is violated");
+        assertTrue(tlc.output().contains("Deadlock reached") || invariant != null, "§9 trace validation: TLC failed"
+                + " other than by rejecting a log or finding an invariant broken along it (a parse error?); " + where);
         int k = Integer.parseInt(tlc.lastMatch("/\\\\ k = (\\d+)"));
         int i = Integer.parseInt(tlc.lastMatch("/\\\\ i = (\\d+)"));
+        if (invariant != null) { // the model followed the log into a state that breaks an invariant
+            return new Verdict("invariant " + invariant, events, "log " + dir.resolve("run-" + k + ".log")
+                    + " breaks " + invariant + " after its first " + i + " events" + (invariant.equals("EndsQuiescent")
+                    ? " (the run ended with work the model says is still owed)" : "") + "; " + where);
+        }
         String rejected = logs.get(k - 1).get(i);
         String process = rejected.substring(0, rejected.indexOf(' '));
         String at = tlc.lastMatch("pc = \\[[^\\]]*" + process + " \\|-> \"(\\w+)\"");

@@ -37,10 +37,11 @@ class GateSelfTest {
         everyCheckerPasses();
         Result r = gate();
         assertEquals(0, r.exit, "a green build must exit 0:\n" + r.out);
-        for (String row : new String[] {"unit", "lincheck", "schedules", "properties", "soak", "client", "TLC", "fray", "self-test", "jcstress"}) {
+        for (String row : new String[] {"unit", "lincheck", "schedules", "properties", "soak", "client", "TLC", "traces", "trace-tla", "fray", "self-test", "jcstress"}) {
             assertEquals("PASS", r.verdict(row), "row " + row + ":\n" + r.out);
         }
         assertTrue(r.out.contains("2 configs, 0.3M states, 1 seed bugs rejected"), "TLC's counts:\n" + r.out);
+        assertTrue(r.row("traces").contains("74 traces, 1100 steps") && r.row("trace-tla").contains("40 runs, 2900 events"), r.out);
         assertTrue(r.row("schedules").contains("420 schedules") && r.row("fray").contains("4000 schedules"),
                 "the schedule counts:\n" + r.out);
         String report = Files.readString(tree.resolve("target/gate/report.md"));
@@ -191,6 +192,10 @@ class GateSelfTest {
         report("spec", "dev.sluice.cache.FaultSoakTest", 1, 0, 0);
         report("spec", "dev.sluice.example.ToyImageCrashTest", 4, 0, 0);
         report("spec", "dev.sluice.spec.TlcModelTest", 2, 0, 0);
+        line("conformance traces: 74 traces, 1100 steps replayed");
+        report("spec", "dev.sluice.cache.TraceReplayTest", 75, 0, 0);
+        line("trace validation: 40 recorded runs, 2900 events, each a behaviour of Drain.tla");
+        report("spec", "dev.sluice.drain.TraceValidationTest", 3, 0, 0);
         report("spec", "dev.sluice.spec.GateSelfTest", 7, 0, 0);
         module("stress", "SUCCESS");
         line("fray-jdk: the instrumented JDK in stress/target/fray/java is up to date");

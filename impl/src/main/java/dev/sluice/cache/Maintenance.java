@@ -58,11 +58,7 @@ final class Maintenance<K, V> implements DrainStatus.Work {
         return evictionFailures;
     }
 
-    /**
-     * The policy order, least recent first. Reads the list without the drain lock, so it is for
-     * a test that knows no drain runs: the trace replayer reads it between steps, when every
-     * thread it started has finished (joined: happens-before) or is parked outside any drain.
-     */
+    /** The policy order, least recent first; only under the drain lock (WriteBackCache.policyOrder). */
     List<K> policyOrder() {
         return accessOrder.keys();
     }

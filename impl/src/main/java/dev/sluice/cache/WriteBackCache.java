@@ -365,9 +365,9 @@ public final class WriteBackCache<K, V> {
         return dependencies.targets();
     }
 
-    // For the conformance traces' state lines: the policy order, least recent first (only while
-    // no drain runs; see Maintenance), and a key's node (for its dirty flag), or null.
-    List<K> policyOrder() { return maintenance.policyOrder(); }
+    // For the conformance traces' state lines: the policy order, least recent first, read under
+    // the drain lock (the drains' unlock happens-before it), and a key's node (for its dirty flag).
+    List<K> policyOrder() { return drain.readUnderLock(maintenance::policyOrder); }
 
     Node<K, V> node(K key) { return data.get(key); }
 

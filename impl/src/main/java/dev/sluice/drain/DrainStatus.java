@@ -3,6 +3,7 @@ package dev.sluice.drain;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Caffeine's buffer drain state machine, on its own: it decides when a {@link Work} runs, and
@@ -113,6 +114,24 @@ public class DrainStatus extends StatusWord {
     /** {@return what {@code executor.execute} has thrown (each such drain ran inline instead)} */
     public final FailureLog rejectedTasks() {
         return rejectedTasks;
+    }
+
+    /**
+     * Runs {@code read} holding the drain lock, so that it sees everything drains wrote (their
+     * unlock happens-before this lock). For a test's view of state only drains touch (the policy
+     * order of the conformance traces); never called by the cache.
+     *
+     * @param <T> what is read
+     * @param read the read, quick and not blocking
+     * @return what {@code read} returned
+     */
+    public final <T> T readUnderLock(Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
 

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * on one total order. A key never written loads as {@code <cache><key>@0}. Faults and gates are
  * set by the trace's steps (PORTING.md, "Faults" and "Staging").
  */
-final class TraceBackend implements Backend<Integer, String> {
+final class TraceBackend implements Backend<TraceKey, String> {
     /** The one log of backend events of a trace. */
     static final class Log {
         private final List<String> events = new ArrayList<>();
@@ -51,7 +51,8 @@ final class TraceBackend implements Backend<Integer, String> {
     }
 
     @Override
-    public String load(Integer key) throws IOException {
+    public String load(TraceKey traceKey) throws IOException {
+        int key = traceKey.id();
         if (failLoads) {
             log.add("load " + name + " " + key + " failed");
             throw new IOException("load(" + name + "," + key + ")");
@@ -61,7 +62,8 @@ final class TraceBackend implements Backend<Integer, String> {
     }
 
     @Override
-    public void write(Integer key, String value) throws IOException {
+    public void write(TraceKey traceKey, String value) throws IOException {
+        int key = traceKey.id();
         Gate gate = gates.get(key);
         if (gate != null) { // open() removes it
             gate.arrived.countDown();
@@ -90,7 +92,7 @@ final class TraceBackend implements Backend<Integer, String> {
     }
 
     @Override
-    public void discarded(Integer key, String value, boolean wasDirty) {
+    public void discarded(TraceKey key, String value, boolean wasDirty) {
         log.add("discarded " + name + " " + key + "=" + value + (wasDirty ? " dirty" : " clean"));
     }
 

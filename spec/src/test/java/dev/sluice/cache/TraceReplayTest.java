@@ -84,7 +84,7 @@ class TraceReplayTest {
     static final List<String> COMMANDS = List.of("cache", "machine", "get", "put", "update", "pin", "pin-value",
             "pin-set", "pin-update", "unpin", "flush", "evict-all", "invalidate", "depend-on", "clean-up",
             "run-task", "store", "fail-next-write", "fail-writes", "fail-loads", "heal", "block", "await-blocked",
-            "open", "spawn", "join", "write", "read", "read-full", "assist", "next-drain", "force");
+            "open", "fail-hash", "spawn", "join", "write", "read", "read-full", "assist", "next-drain", "force");
     static final List<String> ERRORS = List.of("CacheFull", "EntriesPinned[", "Io{", "Error{", "SelfDependency",
             "IllegalArgument(capacity)", "IllegalArgument(drainBatch)", "IllegalArgument(readBufferCapacity)",
             "IllegalArgument(writeBufferCapacity)", "NullArgument(key)",

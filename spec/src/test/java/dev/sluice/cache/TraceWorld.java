@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 final class TraceWorld {
     private final TraceBackend.Log log = new TraceBackend.Log();
-    private final Map<String, WriteBackCache<Integer, String>> caches = new LinkedHashMap<>();
+    private final Map<String, WriteBackCache<TraceKey, String>> caches = new LinkedHashMap<>();
     private final Map<String, TraceBackend> backends = new LinkedHashMap<>();
     private final Map<String, TraceExecutor> executors = new LinkedHashMap<>();
     private final Map<String, Set<Integer>> keysSeen = new LinkedHashMap<>();
@@ -35,6 +35,10 @@ final class TraceWorld {
 
     /** Commands whose backend events SPEC leaves in any order within one cache. */
     private static final Set<String> FREE_ORDER = Set.of("flush", "evict-all", "invalidate", "depend-on");
+
+    TraceWorld() {
+        TraceKey.UNHASHABLE.clear();
+    }
 
     List<String> step(String command) throws Exception {
         String[] words = command.split("\\s+");
@@ -91,6 +95,14 @@ final class TraceWorld {
                     TraceExecutor.parse(option(w, "executor", "queueing"))));
             return "ok";
         }
+        if (verb.equals("fail-hash")) { // fail-hash K on|off: key K's hashCode throws, in every cache
+            if (w[2].equals("on")) {
+                TraceKey.UNHASHABLE.add(Integer.parseInt(w[1]));
+            } else {
+                TraceKey.UNHASHABLE.remove(Integer.parseInt(w[1]));
+            }
+            return "ok";
+        }
         if (verb.startsWith("pin-") || verb.equals("unpin")) {
             return pinCommand(verb, w);
         }
@@ -103,9 +115,9 @@ final class TraceWorld {
         if (verb.equals("block") || verb.equals("await-blocked") || verb.equals("open")) {
             return gate(verb, w[1], w[2], Integer.parseInt(w[3]));
         }
-        WriteBackCache<Integer, String> cache = cache(w[1]);
+        WriteBackCache<TraceKey, String> cache = cache(w[1]);
         TraceBackend backend = backends.get(w[1]);
-        Integer key = KEYED.contains(verb) ? key(w[1], w[2]) : null;
+        TraceKey key = KEYED.contains(verb) ? key(w[1], w[2]) : null;
         switch (verb) {
             case "get": return "ok " + cache.get(key);
             case "put": cache.put(key, value(w[3])); return "ok";
@@ -120,11 +132,12 @@ final class TraceWorld {
             case "depend-on": cache.dependOn(cache(w[2])); return "ok";
             case "clean-up": cache.cleanUp(); return "ok";
             case "run-task": return executors.get(w[1]).runOne() ? "ok" : "error NoTaskQueued";
-            case "store": backend.stored.put(key, w[3]); return "ok";
-            case "fail-next-write": backend.failNextWrite(key, w.length > 3 ? w[3] : "io"); return "ok";
+            case "store": backend.stored.put(key.id(), w[3]); return "ok";
+            case "fail-next-write": backend.failNextWrite(key.id(), w.length > 3 ? w[3] : "io"); return "ok";
             case "fail-writes": backend.failWrites = w[2].equals("on"); return "ok";
             case "fail-loads": backend.failLoads = w[2].equals("on"); return "ok";
             case "heal": backend.heal(); return "ok";
+
             default: throw new IllegalArgumentException("unknown command: " + verb);
         }
     }
@@ -195,7 +208,7 @@ final class TraceWorld {
     }
 
     /** The update functions: append:S, fail, null; an update gate on the key parks it first. */
-    private UnaryOperator<String> function(String cache, Integer key, String spec) {
+    private UnaryOperator<String> function(String cache, TraceKey key, String spec) {
         CountDownLatch[] gate = cache == null ? null : updateGates.get(cache + " " + key);
         return value -> {
             if (gate != null) {
@@ -219,21 +232,21 @@ final class TraceWorld {
         };
     }
 
-    private WriteBackCache<Integer, String> cache(String name) {
-        WriteBackCache<Integer, String> cache = caches.get(name);
+    private WriteBackCache<TraceKey, String> cache(String name) {
+        WriteBackCache<TraceKey, String> cache = caches.get(name);
         if (cache == null) {
             throw new IllegalArgumentException("no cache or machine named " + name);
         }
         return cache;
     }
 
-    private Integer key(String cache, String word) {
+    private TraceKey key(String cache, String word) {
         if (word.equals("null")) {
             return null;
         }
         int key = Integer.parseInt(word);
         keysSeen.get(cache).add(key);
-        return key;
+        return new TraceKey(key);
     }
 
     private static String value(String word) {
@@ -241,13 +254,16 @@ final class TraceWorld {
     }
 
     private String state(String name) {
-        WriteBackCache<Integer, String> cache = caches.get(name);
+        WriteBackCache<TraceKey, String> cache = caches.get(name);
         List<Integer> resident = new ArrayList<>();
         List<Integer> dirty = new ArrayList<>();
         for (int key : keysSeen.get(name)) {
-            if (cache.isResident(key)) {
+            if (TraceKey.UNHASHABLE.contains(key)) {
+                continue; // not even the cache can look it up: shown as unhashable, below
+            }
+            if (cache.isResident(new TraceKey(key))) {
                 resident.add(key);
-                Node<Integer, String> node = cache.node(key);
+                Node<TraceKey, String> node = cache.node(new TraceKey(key));
                 if (node != null && node.isDirty()) {
                     dirty.add(key);
                 }
@@ -258,7 +274,9 @@ final class TraceWorld {
         return "state " + name + " resident=" + list(resident) + " dirty=" + list(dirty)
                 + " pinned=" + cache.pinnedCount() + " drain=" + cache.drainStatus()
                 + " tasks=" + executors.get(name).queuedCount() + " deps=[" + deps + "]"
-                + " lru=" + list(cache.policyOrder()) + " failures=" + cache.evictionFailureCount();
+                + " lru=" + list(cache.policyOrder().stream().map(TraceKey::id).toList())
+                + " failures=" + cache.evictionFailureCount()
+                + (TraceKey.UNHASHABLE.isEmpty() ? "" : " unhashable=" + list(List.copyOf(new TreeSet<>(TraceKey.UNHASHABLE))));
     }
 
     private static String list(List<Integer> keys) {

@@ -1,0 +1,159 @@
+package dev.sluice.bench;
+
+import dev.sluice.cache.Backend;
+import dev.sluice.cache.WriteBackCache;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Write-back caches over a slow backend (each write spins for a fixed time, as a device would
+ * take it), for the workload this design exists for: dirty evictions while other threads hit.
+ * Every peer writes a dirty victim back before it leaves and runs that write on the thread that
+ * caused the eviction; they differ in what is locked meanwhile.
+ */
+interface WriteBackPeer {
+    Integer get(Integer key);
+
+    void put(Integer key, Integer value);
+
+    static WriteBackPeer create(String name, int capacity, long writeNanos) {
+        switch (name) {
+            case "sluice": return new Sluice(capacity, writeNanos);
+            case "imagoStyle": return new ImagoStyle(capacity, writeNanos);
+            case "linkedHashMap": return new SynchronizedLru(capacity, writeNanos);
+            default: throw new IllegalArgumentException("unknown write-back peer " + name);
+        }
+    }
+
+    /** The slow device: a write spins for its cost (parking would add the timer's slack). */
+    static void write(long writeNanos) {
+        long end = System.nanoTime() + writeNanos;
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * sluice, with a caller-runs executor so that the write-backs run on the evicting thread as
+     * the other peers' do (after the drain lock is released: a hit never waits for them).
+     */
+    final class Sluice implements WriteBackPeer {
+        private final WriteBackCache<Integer, Integer> cache;
+
+        Sluice(int capacity, long writeNanos) {
+            cache = new WriteBackCache<>(new Backend<>() {
+                @Override
+                public Integer load(Integer key) {
+                    return key + 1;
+                }
+
+                @Override
+                public void write(Integer key, Integer value) {
+                    WriteBackPeer.write(writeNanos);
+                }
+            }, capacity, Runnable::run);
+        }
+
+        @Override
+        public Integer get(Integer key) {
+            try {
+                return cache.get(key);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void put(Integer key, Integer value) {
+            cache.put(key, value);
+        }
+    }
+
+    /** imago's shape: one lock, a scan for the oldest entry, and the victim's write under the lock. */
+    final class ImagoStyle implements WriteBackPeer {
+        private final int capacity;
+        private final long writeNanos;
+        private final Map<Integer, long[]> entries = new HashMap<>(); // {value, lastUsed, dirty}
+        private long clock;
+
+        ImagoStyle(int capacity, long writeNanos) {
+            this.capacity = capacity;
+            this.writeNanos = writeNanos;
+        }
+
+        @Override
+        public synchronized Integer get(Integer key) {
+            long[] entry = entries.get(key);
+            if (entry == null) {
+                makeRoom();
+                entry = new long[] {key + 1, 0, 0};
+                entries.put(key, entry);
+            }
+            entry[1] = ++clock;
+            return (int) entry[0];
+        }
+
+        @Override
+        public synchronized void put(Integer key, Integer value) {
+            long[] entry = entries.get(key);
+            if (entry == null) {
+                makeRoom();
+                entries.put(key, new long[] {value, ++clock, 1});
+            } else {
+                entry[0] = value;
+                entry[1] = ++clock;
+                entry[2] = 1;
+            }
+        }
+
+        private void makeRoom() {
+            while (entries.size() >= capacity) {
+                Map.Entry<Integer, long[]> oldest = null;
+                for (Map.Entry<Integer, long[]> e : entries.entrySet()) {
+                    if (oldest == null || e.getValue()[1] < oldest.getValue()[1]) {
+                        oldest = e;
+                    }
+                }
+                if (oldest.getValue()[2] == 1) {
+                    write(writeNanos); // under the cache's one lock, as imago does
+                }
+                entries.remove(oldest.getKey());
+            }
+        }
+    }
+
+    /** An access-ordered LinkedHashMap behind one lock that writes the dirty eldest back under it. */
+    final class SynchronizedLru implements WriteBackPeer {
+        private final Map<Integer, long[]> map; // {value, dirty}
+
+        SynchronizedLru(int capacity, long writeNanos) {
+            map = new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, long[]> eldest) {
+                    if (size() <= capacity) {
+                        return false;
+                    }
+                    if (eldest.getValue()[1] == 1) {
+                        write(writeNanos);
+                    }
+                    return true;
+                }
+            };
+        }
+
+        @Override
+        public synchronized Integer get(Integer key) {
+            return (int) map.computeIfAbsent(key, k -> new long[] {k + 1, 0})[0];
+        }
+
+        @Override
+        public synchronized void put(Integer key, Integer value) {
+            map.put(key, new long[] {value, 1});
+        }
+    }
+}

@@ -27,12 +27,12 @@ interface Peer {
         }
     }
 
-    /** sluice's write-back cache over an in-memory backend whose writes cost nothing. */
+    /** sluice's write-back cache; by default over an in-memory backend whose writes cost nothing. */
     final class Sluice implements Peer {
         private final WriteBackCache<Integer, Integer> cache;
 
         Sluice(int capacity) {
-            cache = new WriteBackCache<>(new Backend<>() {
+            this(new WriteBackCache<>(new Backend<>() {
                 @Override
                 public Integer load(Integer key) {
                     return key + 1;
@@ -40,7 +40,11 @@ interface Peer {
 
                 @Override
                 public void write(Integer key, Integer value) {}
-            }, capacity);
+            }, capacity));
+        }
+
+        Sluice(WriteBackCache<Integer, Integer> cache) {
+            this.cache = cache;
         }
 
         @Override

@@ -40,7 +40,7 @@ public class SlowBackendBenchmark {
     @Param({"20", "200"})
     public int writeMicros;
 
-    WriteBackPeer cache;
+    Peer cache;
 
     @State(Scope.Thread)
     public static class Cursor {
@@ -49,7 +49,7 @@ public class SlowBackendBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        cache = WriteBackPeer.create(peer, CAPACITY, TimeUnit.MICROSECONDS.toNanos(writeMicros));
+        cache = SlowBackendPeers.create(peer, CAPACITY, TimeUnit.MICROSECONDS.toNanos(writeMicros));
         for (int key = 0; key < HOT; key++) {
             cache.get(key);
         }

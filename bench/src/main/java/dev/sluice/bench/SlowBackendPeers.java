@@ -2,8 +2,6 @@ package dev.sluice.bench;
 
 import dev.sluice.cache.Backend;
 import dev.sluice.cache.WriteBackCache;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,14 +12,12 @@ import java.util.Map;
  * Every peer writes a dirty victim back before it leaves and runs that write on the thread that
  * caused the eviction; they differ in what is locked meanwhile.
  */
-interface WriteBackPeer {
-    Integer get(Integer key);
+final class SlowBackendPeers {
+    private SlowBackendPeers() { }
 
-    void put(Integer key, Integer value);
-
-    static WriteBackPeer create(String name, int capacity, long writeNanos) {
+    static Peer create(String name, int capacity, long writeNanos) {
         switch (name) {
-            case "sluice": return new Sluice(capacity, writeNanos);
+            case "sluice": return sluice(capacity, writeNanos);
             case "imagoStyle": return new ImagoStyle(capacity, writeNanos);
             case "linkedHashMap": return new SynchronizedLru(capacity, writeNanos);
             default: throw new IllegalArgumentException("unknown write-back peer " + name);
@@ -40,40 +36,22 @@ interface WriteBackPeer {
      * sluice, with a caller-runs executor so that the write-backs run on the evicting thread as
      * the other peers' do (after the drain lock is released: a hit never waits for them).
      */
-    final class Sluice implements WriteBackPeer {
-        private final WriteBackCache<Integer, Integer> cache;
-
-        Sluice(int capacity, long writeNanos) {
-            cache = new WriteBackCache<>(new Backend<>() {
-                @Override
-                public Integer load(Integer key) {
-                    return key + 1;
-                }
-
-                @Override
-                public void write(Integer key, Integer value) {
-                    WriteBackPeer.write(writeNanos);
-                }
-            }, capacity, Runnable::run);
-        }
-
-        @Override
-        public Integer get(Integer key) {
-            try {
-                return cache.get(key);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    static Peer sluice(int capacity, long writeNanos) {
+        return new Peer.Sluice(new WriteBackCache<>(new Backend<>() {
+            @Override
+            public Integer load(Integer key) {
+                return key + 1;
             }
-        }
 
-        @Override
-        public void put(Integer key, Integer value) {
-            cache.put(key, value);
-        }
+            @Override
+            public void write(Integer key, Integer value) {
+                SlowBackendPeers.write(writeNanos);
+            }
+        }, capacity, Runnable::run));
     }
 
     /** imago's shape: one lock, a scan for the oldest entry, and the victim's write under the lock. */
-    final class ImagoStyle implements WriteBackPeer {
+    static final class ImagoStyle implements Peer {
         private final int capacity;
         private final long writeNanos;
         private final Map<Integer, long[]> entries = new HashMap<>(); // {value, lastUsed, dirty}
@@ -126,7 +104,7 @@ interface WriteBackPeer {
     }
 
     /** An access-ordered LinkedHashMap behind one lock that writes the dirty eldest back under it. */
-    final class SynchronizedLru implements WriteBackPeer {
+    static final class SynchronizedLru implements Peer {
         private final Map<Integer, long[]> map; // {value, dirty}
 
         SynchronizedLru(int capacity, long writeNanos) {

@@ -16,6 +16,9 @@ interface Peer {
 
     void put(Integer key, Integer value);
 
+    /** Applies pending maintenance now (only the buffered caches have any). */
+    default void cleanUp() {}
+
     static Peer create(String name, int capacity) {
         switch (name) {
             case "sluice": return new Sluice(capacity);
@@ -60,6 +63,11 @@ interface Peer {
         public void put(Integer key, Integer value) {
             cache.put(key, value);
         }
+
+        @Override
+        public void cleanUp() {
+            cache.cleanUp();
+        }
     }
 
     /** The anchor: Caffeine's bounded cache (a write-back cache would also write; this one drops). */
@@ -78,6 +86,11 @@ interface Peer {
         @Override
         public void put(Integer key, Integer value) {
             cache.put(key, value);
+        }
+
+        @Override
+        public void cleanUp() {
+            cache.cleanUp();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.bench;
 
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-@Fork(3)
+@Measurement(iterations = 5, time = 1)
+@Fork(5)
 public class GetPutBenchmark {
     static final int ITEMS = 11_000;
     static final int FAIR_CAPACITY = 12_000;
@@ -38,6 +39,10 @@ public class GetPutBenchmark {
 
     @Param({"fair", "caffeine"})
     public String shape;
+
+    /** Where sluice's and Caffeine's maintenance runs: the calling thread, or the common pool. */
+    @Param({"caller", "pool"})
+    public String maintenance;
 
     Peer cache;
     Integer[] keys;
@@ -49,7 +54,8 @@ public class GetPutBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        cache = Peer.create(peer, shape.equals("fair") ? FAIR_CAPACITY : 1 << 16);
+        cache = Peer.create(peer, shape.equals("fair") ? FAIR_CAPACITY : 1 << 16,
+                maintenance.equals("caller") ? Runnable::run : ForkJoinPool.commonPool());
         keys = KeyStreams.scrambledZipf(ITEMS, 42);
         for (int i = 0; i < ITEMS; i++) {
             cache.put(i, i);

@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /** The caches measured side by side, behind one small interface. Misses "load" key + 1. */
 interface Peer {
@@ -19,10 +21,18 @@ interface Peer {
     /** Applies pending maintenance now (only the buffered caches have any). */
     default void cleanUp() {}
 
+    /** A peer whose maintenance (sluice's and Caffeine's) runs on the common pool, their default. */
     static Peer create(String name, int capacity) {
+        return create(name, capacity, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * A peer whose maintenance runs on {@code maintenance}; the peers without maintenance ignore it.
+     */
+    static Peer create(String name, int capacity, Executor maintenance) {
         switch (name) {
-            case "sluice": return new Sluice(capacity);
-            case "caffeine": return new CaffeinePeer(capacity);
+            case "sluice": return new Sluice(capacity, maintenance);
+            case "caffeine": return new CaffeinePeer(capacity, maintenance);
             case "chm": return new Chm();
             case "linkedHashMap": return new SynchronizedLru(capacity);
             case "imagoStyle": return new ImagoStyle(capacity);
@@ -34,7 +44,7 @@ interface Peer {
     final class Sluice implements Peer {
         private final WriteBackCache<Integer, Integer> cache;
 
-        Sluice(int capacity) {
+        Sluice(int capacity, Executor maintenance) {
             this(new WriteBackCache<>(new Backend<>() {
                 @Override
                 public Integer load(Integer key) {
@@ -43,7 +53,7 @@ interface Peer {
 
                 @Override
                 public void write(Integer key, Integer value) {}
-            }, capacity));
+            }, capacity, maintenance));
         }
 
         Sluice(WriteBackCache<Integer, Integer> cache) {
@@ -74,8 +84,8 @@ interface Peer {
     final class CaffeinePeer implements Peer {
         private final Cache<Integer, Integer> cache;
 
-        CaffeinePeer(int capacity) {
-            cache = Caffeine.newBuilder().maximumSize(capacity).build();
+        CaffeinePeer(int capacity, Executor maintenance) {
+            cache = Caffeine.newBuilder().maximumSize(capacity).executor(maintenance).build();
         }
 
         @Override

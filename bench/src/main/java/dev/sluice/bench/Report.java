@@ -4,62 +4,276 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Turns JMH's CSV results into the tables of bench/README.md: each peer's score with JMH's 99.9%
- * error, and sluice's ratio to it. Throughput: higher is better, so a ratio above 1 means sluice
- * is faster. Average time: lower is better, so the ratio is inverted (peer time / sluice time)
- * and again above 1 means sluice is faster.
+ * Turns bench/run's results into the tables of bench/README.md: the goals of issue 14 first
+ * (each with its ratio, the ratio's error and a verdict), then every row with JMH's 99.9% error.
+ * A ratio above 1 always means sluice is better: throughput is sluice / peer, times and bytes are
+ * peer / sluice. A ratio's error combines the two relative errors (root of the sum of squares).
+ * A row whose error exceeds 10% of its score is marked: it is not worth quoting.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.sluice.bench.Report results.csv [more.csv ...]}
+ * <p>Hit percentiles have no JMH error, so they come from separate one-fork runs
+ * ({@code slow-hits-N.csv}); the report gives their median and, as the error, half their range.
+ * Memory is the median of {@code memory.csv}'s runs, likewise.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.sluice.bench.Report bench/target/results}
  */
 public final class Report {
+    static final double QUOTABLE = 0.10;
+
     private Report() {}
 
-    record Row(String benchmark, String mode, int threads, double score, double error, String unit,
-               String capacity, String peer) {
-        String group() {
-            return benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1)
-                    + (capacity.isEmpty() ? "" : " capacity " + capacity) + ", " + threads + " thread"
-                    + (threads == 1 ? "" : "s");
+    /** A measurement: a score with its error, in a unit. */
+    record Score(double value, double error, String unit) {
+        double relativeError() {
+            return error / value;
+        }
+
+        String show() {
+            String flag = relativeError() > QUOTABLE || Double.isNaN(error) ? " (error > 10%: not quotable)" : "";
+            return String.format("%s ± %s %s%s", number(value), number(error), unit, flag);
+        }
+    }
+
+    /** One CSV row of JMH's: the benchmark's short name, its mode, threads and parameters. */
+    record Row(String benchmark, String mode, int threads, Score score, Map<String, String> params) {
+        String peer() {
+            return params.get("peer");
+        }
+
+        /** The workload: benchmark, parameters other than the peer, threads. */
+        String workload() {
+            String rest = params.entrySet().stream().filter(e -> !e.getKey().equals("peer"))
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+            return benchmark + (rest.isEmpty() ? "" : " (" + rest + ")") + ", " + threads + " thread" + (threads == 1 ? "" : "s");
+        }
+
+        boolean higherIsBetter() {
+            return mode.equals("thrpt");
         }
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: Report RESULTS_DIRECTORY (bench/run writes bench/target/results)");
+        }
+        Path dir = Path.of(args[0]);
         List<Row> rows = new ArrayList<>();
-        for (String file : args) {
-            List<String> lines = Files.readAllLines(Path.of(file));
-            List<String> header = split(lines.get(0));
-            for (String line : lines.subList(1, lines.size())) {
-                List<String> cells = split(line);
-                rows.add(new Row(cells.get(header.indexOf("Benchmark")), cells.get(header.indexOf("Mode")),
-                        Integer.parseInt(cells.get(header.indexOf("Threads"))),
-                        Double.parseDouble(cells.get(header.indexOf("Score"))),
-                        parseOrNaN(cells.get(header.indexOf("Score Error (99.9%)"))),
-                        cells.get(header.indexOf("Unit")),
-                        header.contains("Param: capacity") ? cells.get(header.indexOf("Param: capacity")) : "",
-                        cells.get(header.indexOf("Param: peer"))));
+        List<List<Row>> hitRuns = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.sorted().collect(Collectors.toList())) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".csv")) {
+                    continue; // JMH's logs
+                }
+                if (name.startsWith("slow-hits-")) {
+                    hitRuns.add(read(file));
+                } else if (name.startsWith("getput-") || name.startsWith("eviction") || name.startsWith("slow-evictions")) {
+                    rows.addAll(read(file));
+                }
             }
         }
-        Map<String, List<Row>> groups = new LinkedHashMap<>();
-        rows.forEach(r -> groups.computeIfAbsent(r.group(), g -> new ArrayList<>()).add(r));
+        environment(dir.resolve("environment.csv"));
+        goals(rows);
+        flatness(rows);
+        slowBackend(rows, hitRuns);
+        memory(dir.resolve("memory.csv"));
+        System.out.println("\n## Every row\n");
+        table(rows);
+    }
+
+    private static void environment(Path file) throws IOException {
+        if (Files.exists(file)) {
+            List<String> cells = split(Files.readAllLines(file).get(1));
+            System.out.printf("Measured %s with %s on %s, by `%s`. Errors are JMH's 99.9%% intervals.%n",
+                    cells.get(0), cells.get(1), cells.get(2), cells.get(3));
+        }
+    }
+
+    /** Issue 14's hit goals: sluice at least 0.8x Caffeine in the fair shape. */
+    private static void goals(List<Row> rows) {
+        System.out.println("\n## Goals: hits in the fair shape, sluice at least 0.8× Caffeine\n");
+        System.out.println("| workload | sluice | caffeine | sluice / caffeine | goal |");
+        System.out.println("|---|---|---|---|---|");
+        for (Row sluice : select(rows, r -> r.benchmark().startsWith("GetPutBenchmark")
+                && "fair".equals(r.params().get("shape")) && r.peer().equals("sluice"))) {
+            Row caffeine = peerOf(rows, sluice, "caffeine");
+            if (caffeine != null) {
+                Score ratio = ratio(sluice, caffeine);
+                System.out.printf("| %s | %s | %s | %s | %s |%n", sluice.workload(), sluice.score().show(),
+                        caffeine.score().show(), showRatio(ratio), verdict(ratio, 0.8, true));
+            }
+        }
+    }
+
+    /** Eviction cost at the largest capacity over the smallest: flat means at most 1.5. */
+    private static void flatness(List<Row> rows) {
+        System.out.println("\n## Eviction cost from 1k to 1M entries: cost at 1M / cost at 1k, at most 1.5\n");
+        System.out.println("| peer | at 1k | at 1M | 1M / 1k | goal |");
+        System.out.println("|---|---|---|---|---|");
+        for (Row small : select(rows, r -> r.benchmark().startsWith("EvictionBenchmark") && "1000".equals(r.params().get("capacity")))) {
+            Row large = find(rows, r -> r.benchmark().equals(small.benchmark()) && r.peer().equals(small.peer())
+                    && r.threads() == small.threads() && "1000000".equals(r.params().get("capacity")));
+            if (large != null) {
+                Score growth = quotient(large.score(), small.score(), "");
+                System.out.printf("| %s | %s | %s | %s | %s |%n", small.peer(), small.score().show(), large.score().show(),
+                        showRatio(growth), small.peer().equals("sluice") ? verdict(growth, 1.5, false) : "-");
+            }
+        }
+    }
+
+    /** Dirty-eviction throughput and the hits' percentiles while write-backs are in flight. */
+    private static void slowBackend(List<Row> rows, List<List<Row>> hitRuns) {
+        System.out.println("\n## Slow backend: dirty evictions per ms, and get hits while write-backs are in flight\n");
+        System.out.println("| workload | peer | dirty evictions | sluice vs peer |");
+        System.out.println("|---|---|---|---|");
+        for (Row r : select(rows, r -> r.benchmark().equals("SlowBackendBenchmark.dirtyEvictions"))) {
+            Row sluice = peerOf(rows, r, "sluice");
+            System.out.printf("| %s | %s | %s | %s |%n", r.workload(), r.peer(), r.score().show(),
+                    sluice == null || r == sluice ? "-" : showRatio(ratio(sluice, r)));
+        }
+        if (hitRuns.isEmpty()) {
+            return;
+        }
+        System.out.printf("%nHit percentiles: median of %d one-fork runs, ± half their range.%n%n", hitRuns.size());
+        System.out.println("| write | peer | hit p50 | hit p99 | p99: peer / sluice | hit p99.9 | put mean |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Row p99 : select(hitRuns.get(0), r -> r.benchmark().endsWith(":hit:p0.99"))) {
+            String micros = p99.params().get("writeMicros");
+            Score sluiceP99 = acrossRuns(hitRuns, ":hit:p0.99", "sluice", micros);
+            Score mine = acrossRuns(hitRuns, ":hit:p0.99", p99.peer(), micros);
+            System.out.printf("| %s µs | %s | %s | %s | %s | %s | %s |%n", micros, p99.peer(),
+                    acrossRuns(hitRuns, ":hit:p0.50", p99.peer(), micros).show(), mine.show(),
+                    p99.peer().equals("sluice") ? "-" : showRatio(quotient(mine, sluiceP99, "")),
+                    acrossRuns(hitRuns, ":hit:p0.999", p99.peer(), micros).show(),
+                    acrossRuns(hitRuns, ":put", p99.peer(), micros).show());
+        }
+    }
+
+    private static Score acrossRuns(List<List<Row>> runs, String suffix, String peer, String micros) {
+        double[] values = runs.stream().map(run -> find(run, r -> r.benchmark().endsWith(suffix)
+                && r.peer().equals(peer) && micros.equals(r.params().get("writeMicros"))))
+                .mapToDouble(r -> r == null ? Double.NaN : r.score().value()).toArray();
+        String unit = find(runs.get(0), r -> r.benchmark().endsWith(suffix)).score().unit();
+        return spread(values, unit);
+    }
+
+    /** Bytes per entry at 1M entries; the ratio is peer / sluice (above 1: sluice is smaller). */
+    private static void memory(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        Map<String, List<Double>> byPeer = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+            List<String> cells = split(line);
+            byPeer.computeIfAbsent(cells.get(0), p -> new ArrayList<>()).add(Double.parseDouble(cells.get(2)));
+        }
+        System.out.println("\n## Memory: heap bytes per entry at 1M entries (median of runs, ± half their range)\n");
+        System.out.println("| peer | bytes per entry | peer / sluice |");
+        System.out.println("|---|---|---|");
+        Score sluice = spread(byPeer.get("sluice").stream().mapToDouble(d -> d).toArray(), "B");
+        for (Map.Entry<String, List<Double>> e : byPeer.entrySet()) {
+            Score s = spread(e.getValue().stream().mapToDouble(d -> d).toArray(), "B");
+            System.out.printf("| %s | %s | %s |%n", e.getKey(), s.show(),
+                    e.getKey().equals("sluice") ? "-" : showRatio(quotient(s, sluice, "")));
+        }
+    }
+
+    /** Every row, grouped by workload, with sluice's ratio to each peer. */
+    private static void table(List<Row> rows) {
+        Map<String, List<Row>> groups = new TreeMap<>();
+        rows.forEach(r -> groups.computeIfAbsent(r.workload(), g -> new ArrayList<>()).add(r));
         System.out.println("| workload | peer | score ± error | sluice vs peer |");
         System.out.println("|---|---|---|---|");
-        for (Map.Entry<String, List<Row>> group : groups.entrySet()) {
-            Row sluice = group.getValue().stream().filter(r -> r.peer().equals("sluice")).findFirst().orElse(null);
-            for (Row r : group.getValue()) {
-                String ratio = "-";
-                if (sluice != null && !r.peer().equals("sluice")) {
-                    double x = r.mode().equals("thrpt") ? sluice.score() / r.score() : r.score() / sluice.score();
-                    ratio = String.format("%.2f×", x);
-                }
-                System.out.printf("| %s | %s | %.3f ± %.3f %s | %s |%n",
-                        group.getKey(), r.peer(), r.score(), r.error(), r.unit(), ratio);
+        for (List<Row> group : groups.values()) {
+            Row sluice = find(group, r -> r.peer().equals("sluice"));
+            for (Row r : group) {
+                String ratio = sluice == null || r == sluice ? "-" : showRatio(ratio(sluice, r));
+                System.out.printf("| %s | %s | %s | %s |%n", r.workload(), r.peer(), r.score().show(), ratio);
             }
         }
+    }
+
+    /** sluice against a peer, oriented so that above 1 means sluice is better. */
+    static Score ratio(Row sluice, Row peer) {
+        return sluice.higherIsBetter() ? quotient(sluice.score(), peer.score(), "×") : quotient(peer.score(), sluice.score(), "×");
+    }
+
+    static Score quotient(Score a, Score b, String unit) {
+        double value = a.value() / b.value();
+        return new Score(value, value * Math.hypot(a.relativeError(), b.relativeError()), unit);
+    }
+
+    /** The median, and half the range as its error. */
+    static Score spread(double[] values, String unit) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return new Score(median, (sorted[n - 1] - sorted[0]) / 2, unit);
+    }
+
+    static String verdict(Score ratio, double goal, boolean atLeast) {
+        if (ratio.relativeError() > QUOTABLE) {
+            return "error > 10%: undecided";
+        }
+        boolean met = atLeast ? ratio.value() >= goal : ratio.value() <= goal;
+        return (met ? "met" : "missed") + " (" + (atLeast ? "≥ " : "≤ ") + goal + ")";
+    }
+
+    private static String showRatio(Score ratio) {
+        return String.format("%.2f ± %.2f%s", ratio.value(), ratio.error(), ratio.unit().isEmpty() ? "" : ratio.unit());
+    }
+
+    private static String number(double x) {
+        double size = Math.abs(x);
+        return Double.isNaN(x) ? "NaN" : size >= 1000 ? String.format("%.0f", x) : size >= 10 ? String.format("%.1f", x)
+                : size >= 1 ? String.format("%.2f", x) : String.format("%.3f", x);
+    }
+
+    private static Row peerOf(List<Row> rows, Row like, String peer) {
+        return find(rows, r -> r.workload().equals(like.workload()) && r.peer().equals(peer));
+    }
+
+    private static Row find(List<Row> rows, Predicate<Row> test) {
+        return rows.stream().filter(test).findFirst().orElse(null);
+    }
+
+    private static List<Row> select(List<Row> rows, Predicate<Row> test) {
+        return rows.stream().filter(test).collect(Collectors.toList());
+    }
+
+    private static List<Row> read(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<Row> rows = new ArrayList<>();
+        if (lines.isEmpty()) {
+            return rows; // a run still in progress, or one that failed before writing
+        }
+        List<String> header = split(lines.get(0));
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> cells = split(line);
+            Map<String, String> params = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                if (header.get(i).startsWith("Param: ")) {
+                    params.put(header.get(i).substring("Param: ".length()), cells.get(i));
+                }
+            }
+            String benchmark = cells.get(header.indexOf("Benchmark"));
+            rows.add(new Row(benchmark.substring(benchmark.indexOf(".bench.") + ".bench.".length()),
+                    cells.get(header.indexOf("Mode")), Integer.parseInt(cells.get(header.indexOf("Threads"))),
+                    new Score(Double.parseDouble(cells.get(header.indexOf("Score"))),
+                            parseOrNaN(cells.get(header.indexOf("Score Error (99.9%)"))), cells.get(header.indexOf("Unit"))),
+                    params));
+        }
+        return rows;
     }
 
     private static double parseOrNaN(String cell) {

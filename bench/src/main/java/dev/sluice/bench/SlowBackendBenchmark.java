@@ -15,10 +15,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
 
 /**
- * The workload a write-back cache exists for: puts of keys spread over three times the capacity,
- * so nearly every put evicts a dirty victim whose write takes {@code writeMicros}.
+ * The workload a write-back cache exists for: each putting thread cycles through its own keys,
+ * three times the capacity, so every put misses and evicts a dirty victim (an LRU cache holds
+ * the last 1,000 keys put, never the next one) whose write takes {@code writeMicros}.
  *
  * <ul>
  *   <li>{@code dirtyEvictions}: puts only, at 1 and 2 threads ({@code -t}): how many dirty
@@ -36,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SlowBackendBenchmark {
     static final int CAPACITY = 1_000;
     static final int HOT = 100;
-    static final int COLD = 3 * CAPACITY;
+    static final int COLD = 3 * CAPACITY; // keys per putting thread
 
     @Param({"sluice", "sluiceCallerRuns", "imagoStyle", "linkedHashMap"})
     public String peer;
@@ -48,8 +50,14 @@ public class SlowBackendBenchmark {
 
     @State(Scope.Thread)
     public static class Cursor {
-        // Apart, so that two putting threads do not put the same keys in step.
-        int index = System.identityHashCode(this);
+        int index;
+        /** Each thread puts its own 3,000 keys, so every put misses and evicts at any thread count. */
+        int firstKey;
+
+        @Setup(Level.Trial)
+        public void setUp(ThreadParams thread) {
+            firstKey = HOT + thread.getThreadIndex() * COLD;
+        }
     }
 
     @Setup(Level.Trial)
@@ -83,6 +91,6 @@ public class SlowBackendBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public void put(Cursor cursor) {
         int i = cursor.index++;
-        cache.put(HOT + Math.floorMod(i, COLD), i);
+        cache.put(cursor.firstKey + Math.floorMod(i, COLD), i);
     }
 }

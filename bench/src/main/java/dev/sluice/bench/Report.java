@@ -152,13 +152,14 @@ public final class Report {
             return;
         }
         System.out.printf("%nHit percentiles: median of %d one-fork runs, ± half their range.%n%n", hitRuns.size());
-        System.out.println("| write | peer | hit p50 | hit p99 | p99: peer / sluice | hit p99.9 | put mean |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| write | peer | hit mean | hit p50 | hit p99 | p99: peer / sluice | hit p99.9 | put mean |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (Row p99 : select(hitRuns.get(0), r -> r.benchmark().endsWith(":hit:p0.99"))) {
             String micros = p99.params().get("writeMicros");
             Score sluiceP99 = acrossRuns(hitRuns, ":hit:p0.99", "sluice", micros);
             Score mine = acrossRuns(hitRuns, ":hit:p0.99", p99.peer(), micros);
-            System.out.printf("| %s µs | %s | %s | %s | %s | %s | %s |%n", micros, p99.peer(),
+            System.out.printf("| %s µs | %s | %s | %s | %s | %s | %s | %s |%n", micros, p99.peer(),
+                    acrossRuns(hitRuns, ":hit", p99.peer(), micros).show(),
                     acrossRuns(hitRuns, ":hit:p0.50", p99.peer(), micros).show(), mine.show(),
                     p99.peer().equals("sluice") ? "-" : showRatio(quotient(mine, sluiceP99, "")),
                     acrossRuns(hitRuns, ":hit:p0.999", p99.peer(), micros).show(),

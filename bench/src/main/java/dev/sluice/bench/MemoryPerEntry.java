@@ -43,7 +43,7 @@ public final class MemoryPerEntry {
     private static long liveHeap() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) { // until nothing more is collected
+        for (int i = 0; i < 3; i++) { // up to three full GCs, until one collects nothing more
             System.gc();
             long now = memory.getHeapMemoryUsage().getUsed();
             if (now >= used) {

@@ -185,16 +185,19 @@ interface Peer {
 
         private void makeRoom() {
             while (entries.size() >= capacity) {
-                Integer oldest = null;
-                long oldestTime = Long.MAX_VALUE;
-                for (Map.Entry<Integer, long[]> e : entries.entrySet()) {
-                    if (e.getValue()[1] < oldestTime) {
-                        oldestTime = e.getValue()[1];
-                        oldest = e.getKey();
-                    }
-                }
-                entries.remove(oldest);
+                entries.remove(leastRecentlyUsed(entries).getKey());
             }
+        }
+
+        /** The scan that makes eviction O(capacity): the entry whose {@code lastUsed} (slot 1) is oldest. */
+        static Map.Entry<Integer, long[]> leastRecentlyUsed(Map<Integer, long[]> entries) {
+            Map.Entry<Integer, long[]> oldest = null;
+            for (Map.Entry<Integer, long[]> e : entries.entrySet()) {
+                if (oldest == null || e.getValue()[1] < oldest.getValue()[1]) {
+                    oldest = e;
+                }
+            }
+            return oldest;
         }
     }
 }

@@ -181,7 +181,8 @@ public final class Report {
             return;
         }
         Map<String, List<Double>> byPeer = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+        List<String> lines = Files.readAllLines(file);
+        for (String line : lines.subList(1, lines.size())) {
             List<String> cells = split(line);
             byPeer.computeIfAbsent(cells.get(0), p -> new ArrayList<>()).add(Double.parseDouble(cells.get(2)));
         }
@@ -215,7 +216,7 @@ public final class Report {
     private static List<Row> keepLargestSamples(List<Row> rows) {
         Map<String, Row> kept = new LinkedHashMap<>();
         for (Row r : rows) {
-            kept.merge(r.benchmark() + " " + r.workload() + " " + r.peer(), r, (a, b) -> b.samples() > a.samples() ? b : a);
+            kept.merge(r.workload() + " " + r.peer(), r, (a, b) -> b.samples() > a.samples() ? b : a);
         }
         return new ArrayList<>(kept.values());
     }

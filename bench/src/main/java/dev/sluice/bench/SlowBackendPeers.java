@@ -96,12 +96,7 @@ final class SlowBackendPeers {
 
         private void makeRoom() {
             while (entries.size() >= capacity) {
-                Map.Entry<Integer, long[]> oldest = null;
-                for (Map.Entry<Integer, long[]> e : entries.entrySet()) {
-                    if (oldest == null || e.getValue()[1] < oldest.getValue()[1]) {
-                        oldest = e;
-                    }
-                }
+                Map.Entry<Integer, long[]> oldest = Peer.ImagoStyle.leastRecentlyUsed(entries);
                 if (oldest.getValue()[2] == 1) {
                     write(writeNanos); // under the cache's one lock, as imago does
                 }

@@ -86,7 +86,7 @@ public final class Report {
         rows = keepLargestSamples(rows);
         environment(dir.resolve("environment.csv"));
         goals(rows);
-        paired(dir.resolve("paired-t2.csv"));
+        paired(List.of(dir.resolve("paired-t1.csv"), dir.resolve("paired-t2.csv")));
         flatness(rows);
         slowBackend(rows, hitRuns);
         memory(dir.resolve("memory.csv"));
@@ -125,23 +125,28 @@ public final class Report {
     }
 
     /**
-     * The two-thread goals measured by {@link PairedHits}, one CSV line per fork. A fork's ratio is
-     * the geometric mean over its pairs of slices; the forks' ratios vary with the machine's mode
-     * (see bench/README.md), so the interval is Student's t over forks, not over pairs, whose
-     * modes persist from one pair to the next.
+     * The goals measured by {@link PairedHits}, one CSV line per fork. A fork's ratio is the
+     * geometric mean over its pairs of slices; the forks' ratios vary with the machine's mode (see
+     * bench/README.md), so the interval is Student's t over forks, not over pairs, whose modes
+     * persist from one pair to the next.
      */
-    private static void paired(Path file) throws IOException {
-        if (!Files.exists(file)) {
+    private static void paired(List<Path> files) throws IOException {
+        Map<String, List<List<String>>> byWorkload = new LinkedHashMap<>();
+        List<String> header = split(PairedHits.HEADER);
+        for (Path file : files) {
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
+                for (String line : lines.subList(1, lines.size())) {
+                    List<String> cells = split(line);
+                    String threads = cells.get(1).equals("1") ? " thread" : " threads";
+                    byWorkload.computeIfAbsent(cells.get(0) + ", " + cells.get(1) + threads, w -> new ArrayList<>()).add(cells);
+                }
+            }
+        }
+        if (byWorkload.isEmpty()) {
             return;
         }
-        Map<String, List<List<String>>> byWorkload = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(file);
-        List<String> header = split(lines.get(0));
-        for (String line : lines.subList(1, lines.size())) {
-            List<String> cells = split(line);
-            byWorkload.computeIfAbsent(cells.get(0) + ", " + cells.get(1) + " threads", w -> new ArrayList<>()).add(cells);
-        }
-        System.out.println("\n## Goals at two threads, paired: sluice and Caffeine in alternating slices of one JVM, sluice at least 0.8× Caffeine\n");
+        System.out.println("\n## Goals, paired: sluice and Caffeine alternating in slices of one JVM, sluice at least 0.8× Caffeine\n");
         System.out.println("| workload | forks × pairs | sluice / caffeine (99.9% over forks) | forks' ratios | "
                 + "within a fork | sluice per slice | caffeine per slice | goal |");
         System.out.println("|---|---|---|---|---|---|---|---|");

@@ -57,6 +57,8 @@ public final class PairedHits {
     private boolean finished;
     private volatile boolean running;
     private volatile long sink;
+    /** What a worker threw; it then terminates the Phaser, so the controller stops waiting. */
+    private volatile Throwable failure;
 
     /** Builds and fills both caches, in an order the seed picks: which is allocated first varies. */
     private PairedHits(String workload, int threads, Random seeded, String[] names) {
@@ -111,7 +113,14 @@ public final class PairedHits {
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < threads; w++) {
             int worker = w;
-            Thread thread = new Thread(() -> work(worker), "paired-hits-" + w);
+            Thread thread = new Thread(() -> {
+                try {
+                    work(worker);
+                } catch (Throwable t) {
+                    failure = t;
+                    slices.forceTermination();
+                }
+            }, "paired-hits-" + w);
             thread.setDaemon(true);
             thread.start();
             workers.add(thread);
@@ -146,7 +155,9 @@ public final class PairedHits {
         slices.arriveAndAwaitAdvance();
         Thread.sleep(SLICE_MILLIS);
         running = false;
-        slices.arriveAndAwaitAdvance();
+        if (slices.arriveAndAwaitAdvance() < 0) { // terminated: a worker failed
+            throw new IllegalStateException("a PairedHits worker failed", failure);
+        }
         double sum = 0;
         for (double score : opsPerMicro) {
             sum += score;
@@ -157,8 +168,7 @@ public final class PairedHits {
     private void work(int worker) {
         int index = worker * (KeyStreams.SIZE / opsPerMicro.length);
         while (true) {
-            slices.arriveAndAwaitAdvance();
-            if (finished) {
+            if (slices.arriveAndAwaitAdvance() < 0 || finished) { // terminated by the other worker, or done
                 return;
             }
             long start = System.nanoTime();

@@ -7,21 +7,22 @@ import java.util.concurrent.Phaser;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
- * sluice / Caffeine in GetPutBenchmark's fair shape at two threads, measured as randomized
+ * sluice / Caffeine in GetPutBenchmark's fair shape at one or two threads, measured as randomized
  * interleaved slices in one JVM (RMIT: Abedi and Brecht, "Conducting Repeatable Experiments in
  * Highly Variable Cloud Computing Environments", ICPE 2017).
  *
  * <p>Why not JMH alone: on this two-vCPU VM, two threads that share written cache lines run in
  * machine modes up to 4x apart that last seconds. A trace of this harness
  * ({@code -Dsluice.bench.trace=true}) shows both caches changing mode at the same slice boundary,
- * so the cause is the machine (where the host runs the two vCPUs), not either cache's heap
- * layout. JMH measures the two caches minutes apart, in different modes, and their two-thread
+ * so the switches are the machine's (where the host runs the two vCPUs), not either cache's heap
+ * layout; at one thread the machine drifts too, more slowly. JMH measures the two caches minutes apart, in different modes, and their two-thread
  * ratio carries 20-30% errors. Here the caches take turns in 200 ms slices, in a random order per
  * pair, so both halves of a pair nearly always see the same mode; a fork's ratio is the geometric
  * mean of its per-pair ratios, with a 99.9% Student's t interval over the pairs.
  *
  * <p>That cancels the swing of the scores, not of the ratio: the ratio itself differs between
- * modes, so forks still disagree, and bench/run runs many forks, which Report combines with an
+ * modes, and sluice's speed also depends on its heap layout (an A/A run of two sluice caches
+ * differs by up to 31% in one JVM; bench/README.md), so forks still disagree, and bench/run runs many forks, which Report combines with an
  * interval over forks. Both caches run maintenance on the calling thread, as in the JMH goal rows.
  *
  * <p>Usage: {@code PairedHits WORKLOAD THREADS SECONDS [SEED [A B]]}, WORKLOAD one of readOnly,
@@ -232,21 +233,31 @@ public final class PairedHits {
 
     /** The geometric mean of a[i] / b[i] and its 99.9% interval: "ratio,low,high". */
     static String geometricMeanRatio(double[] a, double[] b) {
-        int n = a.length;
-        double[] logs = new double[n];
+        double[] ratios = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            ratios[i] = a[i] / b[i];
+        }
+        double[] interval = geometricInterval(ratios);
+        return String.format("%.4f,%.4f,%.4f", interval[0], interval[1], interval[2]);
+    }
+
+    /**
+     * {geometric mean, low, high} of positive ratios: Student's t interval at {@link #CONFIDENCE}
+     * on their logarithms (ratios multiply, so their logs are what averages); NaN bounds for one.
+     */
+    static double[] geometricInterval(double[] ratios) {
+        int n = ratios.length;
         double mean = 0;
-        for (int i = 0; i < n; i++) {
-            logs[i] = Math.log(a[i] / b[i]);
-            mean += logs[i] / n;
+        for (double ratio : ratios) {
+            mean += Math.log(ratio) / n;
         }
         double squares = 0;
-        for (double log : logs) {
-            squares += (log - mean) * (log - mean);
+        for (double ratio : ratios) {
+            squares += (Math.log(ratio) - mean) * (Math.log(ratio) - mean);
         }
-        double standardError = Math.sqrt(squares / (n - 1) / n);
-        double t = new TDistribution(n - 1).inverseCumulativeProbability(1 - (1 - CONFIDENCE) / 2);
-        return String.format("%.4f,%.4f,%.4f", Math.exp(mean), Math.exp(mean - t * standardError),
-                Math.exp(mean + t * standardError));
+        double halfWidth = n < 2 ? Double.NaN : Math.sqrt(squares / (n - 1) / n)
+                * new TDistribution(n - 1).inverseCumulativeProbability(1 - (1 - CONFIDENCE) / 2);
+        return new double[] {Math.exp(mean), Math.exp(mean - halfWidth), Math.exp(mean + halfWidth)};
     }
 
     /** "min,median,max" of the per-slice scores. */

@@ -152,23 +152,20 @@ public final class Report {
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Map.Entry<String, List<List<String>>> e : byWorkload.entrySet()) {
             List<List<String>> forks = e.getValue();
-            double[] logs = forks.stream().mapToDouble(f -> Math.log(cell(header, f, "ratio"))).toArray();
-            int n = logs.length;
-            double mean = Arrays.stream(logs).average().orElse(Double.NaN);
-            double variance = Arrays.stream(logs).map(x -> (x - mean) * (x - mean)).sum() / (n - 1);
-            double t = n < 2 ? Double.NaN : new org.apache.commons.math3.distribution.TDistribution(n - 1)
-                    .inverseCumulativeProbability(1 - (1 - PairedHits.CONFIDENCE) / 2);
-            double ratio = Math.exp(mean);
-            double low = Math.exp(mean - t * Math.sqrt(variance / n));
-            double high = Math.exp(mean + t * Math.sqrt(variance / n));
+            double[] ratios = forks.stream().mapToDouble(f -> cell(header, f, "ratio")).toArray();
+            int n = ratios.length;
+            double[] interval = PairedHits.geometricInterval(ratios);
+            double ratio = interval[0];
+            double low = interval[1];
+            double high = interval[2];
             Score score = new Score(ratio, Math.max(ratio - low, high - ratio), "×");
             double[] halfWidths = forks.stream().mapToDouble(f ->
                     (cell(header, f, "high") - cell(header, f, "low")) / 2 / cell(header, f, "ratio")).toArray();
-            String interval = n < 2 ? "no interval: one fork" : String.format("%.2f-%.2f%s", low, high,
+            String shown = n < 2 ? "no interval: one fork" : String.format("%.2f-%.2f%s", low, high,
                     score.relativeError() > QUOTABLE ? ", error > 10%" : "");
             System.out.printf("| %s | %d × %s | %.2f (%s) | %.2f-%.2f | ± %.0f%% (median) | %s | %s | %s |%n",
-                    e.getKey(), n, forks.get(0).get(header.indexOf("pairs")), ratio, interval,
-                    Math.exp(Arrays.stream(logs).min().orElse(Double.NaN)), Math.exp(Arrays.stream(logs).max().orElse(Double.NaN)),
+                    e.getKey(), n, forks.get(0).get(header.indexOf("pairs")), ratio, shown,
+                    Arrays.stream(ratios).min().orElse(Double.NaN), Arrays.stream(ratios).max().orElse(Double.NaN),
                     100 * spread(halfWidths, "").value(), range(header, forks, "sluice"), range(header, forks, "caffeine"),
                     n < 2 ? "undecided (one fork)" : verdict(score, 0.8, true));
         }

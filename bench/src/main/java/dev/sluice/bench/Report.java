@@ -85,8 +85,8 @@ public final class Report {
         }
         rows = keepLargestSamples(rows);
         environment(dir.resolve("environment.csv"));
-        goals(rows);
         paired(List.of(dir.resolve("paired-t1.csv"), dir.resolve("paired-t2.csv")));
+        jmhCrossCheck(rows);
         flatness(rows);
         slowBackend(rows, hitRuns);
         memory(dir.resolve("memory.csv"));
@@ -106,26 +106,30 @@ public final class Report {
     }
 
     /**
-     * Issue 14's hit goals at one thread: sluice at least 0.8x Caffeine in the fair shape. The
-     * two-thread goals come from {@link #paired}: JMH's two-thread rows are listed with every row.
+     * JMH's one-thread scores of sluice and Caffeine in the fair shape, beside the goals: a
+     * cross-check of their direction, not a verdict. JMH measures the two caches minutes apart,
+     * and the machine drifts by more than 10% in minutes (bench/README.md), so this ratio's error
+     * cannot reach 10% with any number of forks; {@link #paired} decides the goals.
      */
-    private static void goals(List<Row> rows) {
-        System.out.println("\n## Goals at one thread: hits in the fair shape, sluice at least 0.8× Caffeine\n");
-        System.out.println("| workload | sluice | caffeine | sluice / caffeine | goal |");
-        System.out.println("|---|---|---|---|---|");
+    private static void jmhCrossCheck(List<Row> rows) {
+        System.out.println("\n## One thread by JMH: each cache's own score in the fair shape (a cross-check; the paired table decides)\n");
+        System.out.println("| workload | sluice | caffeine | sluice / caffeine, JVMs minutes apart |");
+        System.out.println("|---|---|---|---|");
         for (Row sluice : select(rows, r -> r.benchmark().startsWith("GetPutBenchmark") && r.threads() == 1
                 && "fair".equals(r.params().get("shape")) && r.peer().equals("sluice"))) {
             Row caffeine = peerOf(rows, sluice, "caffeine");
             if (caffeine != null) {
                 Score ratio = ratio(sluice, caffeine);
-                System.out.printf("| %s | %s | %s | %s | %s |%n", sluice.workload(), sluice.score().show(),
-                        caffeine.score().show(), showRatio(ratio), verdict(ratio, 0.8, true));
+                System.out.printf("| %s | %s | %s | %s%s |%n", sluice.workload(), sluice.score().show(),
+                        caffeine.score().show(), showRatio(ratio),
+                        ratio.relativeError() > QUOTABLE ? " (error > 10%: not quotable)" : "");
             }
         }
     }
 
     /**
-     * The goals measured by {@link PairedHits}, one CSV line per fork. A fork's ratio is the
+     * Issue 14's hit goals, sluice at least 0.8x Caffeine in the fair shape at 1 and 2 threads,
+     * as {@link PairedHits} measures them, one CSV line per fork. A fork's ratio is the
      * geometric mean over its pairs of slices; the forks' ratios vary with the machine's mode (see
      * bench/README.md), so the interval is Student's t over forks, not over pairs, whose modes
      * persist from one pair to the next.
@@ -146,7 +150,7 @@ public final class Report {
         if (byWorkload.isEmpty()) {
             return;
         }
-        System.out.println("\n## Goals, paired: sluice and Caffeine alternating in slices of one JVM, sluice at least 0.8× Caffeine\n");
+        System.out.println("\n## Goals: hits in the fair shape, sluice at least 0.8× Caffeine, measured in pairs (alternating slices of one JVM)\n");
         System.out.println("| workload | forks × pairs | sluice / caffeine (99.9% over forks) | forks' ratios | "
                 + "within a fork | sluice per slice | caffeine per slice | goal |");
         System.out.println("|---|---|---|---|---|---|---|---|");

@@ -15,15 +15,16 @@ import org.apache.commons.math3.distribution.TDistribution;
  * machine modes up to 4x apart that last seconds. A trace of this harness
  * ({@code -Dsluice.bench.trace=true}) shows both caches changing mode at the same slice boundary,
  * so the switches are the machine's (where the host runs the two vCPUs), not either cache's heap
- * layout; at one thread the machine drifts too, more slowly. JMH measures the two caches minutes apart, in different modes, and their two-thread
- * ratio carries 20-30% errors. Here the caches take turns in 200 ms slices, in a random order per
+ * layout; at one thread the machine drifts too, more slowly. JMH measures the two caches minutes
+ * apart, in different modes, and their two-thread ratio carries 20-30% errors. Here the caches take turns in 200 ms slices, in a random order per
  * pair, so both halves of a pair nearly always see the same mode; a fork's ratio is the geometric
  * mean of its per-pair ratios, with a 99.9% Student's t interval over the pairs.
  *
  * <p>That cancels the swing of the scores, not of the ratio: the ratio itself differs between
  * modes, and sluice's speed also depends on its heap layout (an A/A run of two sluice caches
- * differs by up to 31% in one JVM; bench/README.md), so forks still disagree, and bench/run runs many forks, which Report combines with an
- * interval over forks. Both caches run maintenance on the calling thread, as in the JMH goal rows.
+ * differs by up to 31% in one JVM; bench/README.md), so forks still disagree, and bench/run runs
+ * many forks, which Report combines with an interval over forks. Both caches run maintenance on
+ * the calling thread, as in JMH's hit rows.
  *
  * <p>Usage: {@code PairedHits WORKLOAD THREADS SECONDS [SEED [A B]]}, WORKLOAD one of readOnly,
  * readWrite, writeOnly; A and B (default sluice caffeine) may name the same cache, for an A/A run
@@ -58,7 +59,12 @@ public final class PairedHits {
     private boolean finished;
     private volatile boolean running;
     private volatile long sink;
-    /** What a worker threw; it then terminates the Phaser, so the controller stops waiting. */
+    /**
+     * What a worker threw; it then terminates the Phaser, so the controller stops waiting.
+     * Volatile: the worker writes it before {@code forceTermination}, and the controller reads it
+     * only after seeing the termination, so the volatile write and read order the cause before
+     * the report (a harness field: no jcstress test; a lost cause would only blank the message).
+     */
     private volatile Throwable failure;
 
     /** Builds and fills both caches, in an order the seed picks: which is allocated first varies. */

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * (or missed) only if the ratio's whole interval is on that side of it.
  *
  * <p>Hit percentiles have no JMH error, so they come from separate one-fork runs
- * ({@code slow-hits-N.csv}); the report gives their median and, as the error, half their range.
- * Memory is the median of {@code memory.csv}'s runs, likewise.
+ * ({@code slow-hits-N.csv}); the report gives their geometric mean with a Student's t interval
+ * over the runs. Memory is the median of {@code memory.csv}'s runs, with half their range (every
+ * run gives the same bytes).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.sluice.bench.Report bench/target/results}
  */
@@ -88,7 +89,7 @@ public final class Report {
         paired(List.of(dir.resolve("paired-t1.csv"), dir.resolve("paired-t2.csv")));
         jmhCrossCheck(rows);
         flatness(rows);
-        slowBackend(rows, hitRuns);
+        SlowBackendReport.print(rows, hitRuns);
         memory(dir.resolve("memory.csv"));
         System.out.println("\n## Every row\n");
         table(rows);
@@ -203,45 +204,6 @@ public final class Report {
         }
     }
 
-    /** Dirty-eviction throughput and the hits' percentiles while write-backs are in flight. */
-    private static void slowBackend(List<Row> rows, List<List<Row>> hitRuns) {
-        System.out.println("\n## Slow backend: dirty evictions per ms, and get hits while write-backs are in flight\n");
-        System.out.println("| workload | peer | dirty evictions | sluice vs peer |");
-        System.out.println("|---|---|---|---|");
-        List<Row> evictions = select(rows, r -> r.benchmark().equals("SlowBackendBenchmark.dirtyEvictions"));
-        evictions.sort(Comparator.comparing(Row::workload)); // stable: each workload's peers stay in run order
-        for (Row r : evictions) {
-            Row sluice = peerOf(rows, r, "sluice");
-            System.out.printf("| %s | %s | %s | %s |%n", r.workload(), r.peer(), r.score().show(),
-                    sluice == null || r == sluice ? "-" : showRatio(ratio(sluice, r)));
-        }
-        if (hitRuns.isEmpty()) {
-            return;
-        }
-        System.out.printf("%nHit percentiles: median of %d one-fork runs, ± half their range.%n%n", hitRuns.size());
-        System.out.println("| write | peer | hit mean | hit p50 | hit p99 | p99: peer / sluice | hit p99.9 | put mean |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        for (Row p99 : select(hitRuns.get(0), r -> r.benchmark().endsWith(":hit:p0.99"))) {
-            String micros = p99.params().get("writeMicros");
-            Score sluiceP99 = acrossRuns(hitRuns, ":hit:p0.99", "sluice", micros);
-            Score mine = acrossRuns(hitRuns, ":hit:p0.99", p99.peer(), micros);
-            System.out.printf("| %s µs | %s | %s | %s | %s | %s | %s | %s |%n", micros, p99.peer(),
-                    acrossRuns(hitRuns, ":hit", p99.peer(), micros).show(),
-                    acrossRuns(hitRuns, ":hit:p0.50", p99.peer(), micros).show(), mine.show(),
-                    p99.peer().equals("sluice") ? "-" : showRatio(quotient(mine, sluiceP99, "")),
-                    acrossRuns(hitRuns, ":hit:p0.999", p99.peer(), micros).show(),
-                    acrossRuns(hitRuns, ":put", p99.peer(), micros).show());
-        }
-    }
-
-    private static Score acrossRuns(List<List<Row>> runs, String suffix, String peer, String micros) {
-        double[] values = runs.stream().map(run -> find(run, r -> r.benchmark().endsWith(suffix)
-                && r.peer().equals(peer) && micros.equals(r.params().get("writeMicros"))))
-                .mapToDouble(r -> r == null ? Double.NaN : r.score().value()).toArray();
-        String unit = find(runs.get(0), r -> r.benchmark().endsWith(suffix)).score().unit();
-        return spread(values, unit);
-    }
-
     /** Bytes per entry at 1M entries; the ratio is peer / sluice (above 1: sluice is smaller). */
     private static void memory(Path file) throws IOException {
         if (!Files.exists(file)) {
@@ -318,25 +280,25 @@ public final class Report {
         return verdict + " (" + (atLeast ? "≥ " : "≤ ") + goal + flag + ")";
     }
 
-    private static String showRatio(Score ratio) {
+    static String showRatio(Score ratio) {
         return String.format("%.2f ± %.2f%s", ratio.value(), ratio.error(), ratio.unit().isEmpty() ? "" : ratio.unit());
     }
 
-    private static String number(double x) {
+    static String number(double x) {
         double size = Math.abs(x);
         return Double.isNaN(x) ? "NaN" : size >= 1000 ? String.format("%.0f", x) : size >= 10 ? String.format("%.1f", x)
                 : size >= 1 ? String.format("%.2f", x) : String.format("%.3f", x);
     }
 
-    private static Row peerOf(List<Row> rows, Row like, String peer) {
+    static Row peerOf(List<Row> rows, Row like, String peer) {
         return find(rows, r -> r.workload().equals(like.workload()) && r.peer().equals(peer));
     }
 
-    private static Row find(List<Row> rows, Predicate<Row> test) {
+    static Row find(List<Row> rows, Predicate<Row> test) {
         return rows.stream().filter(test).findFirst().orElse(null);
     }
 
-    private static List<Row> select(List<Row> rows, Predicate<Row> test) {
+    static List<Row> select(List<Row> rows, Predicate<Row> test) {
         return rows.stream().filter(test).collect(Collectors.toList());
     }
 

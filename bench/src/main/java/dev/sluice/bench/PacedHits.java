@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * so every put evicts a dirty victim whose write spins WRITE_MICROS); the main thread gets the
  * resident hot set, on average one get per GAP_WRITES writes' time (default
  * {@link #MEAN_GAP_WRITES}). After {@link #WARMUP_SECONDS} s it records every get for SECONDS s.
- * If the cache serves gets more slowly than they fall due, they queue and their latency grows with
- * SECONDS: bench/run measures two lengths to show which caches keep up.
+ * If the cache serves gets more slowly than they fall due, they queue and wait for as long as it
+ * falls behind; bench/run measures two window lengths, so that such waits are seen not to be one
+ * window's artefact.
  *
  * <p>Usage: {@code PacedHits PEER WRITE_MICROS SECONDS [SEED [GAP_WRITES]]}, PEER one of
  * {@link SlowBackendPeers#create}'s; prints one CSV line (see {@link #HEADER}, latencies in µs)
@@ -110,11 +111,12 @@ public final class PacedHits {
      * Gets hot keys at exponentially distributed gaps (mean {@code gapWrites} writes' time) for
      * {@code nanos}, and returns each get's latency. The reader parks between gets rather than
      * spin: with sluice the putter and the pool's write-back already keep both cores busy, and a
-     * spinning reader, a third busy thread, was descheduled for milliseconds (sluice's p99 1.4-1.7
-     * ms spinning, 26-32 µs parking, at 20 µs writes). A park may wake late (a 20 µs park takes
-     * about 90 µs here); that lateness is the reader's, so a get is timed from when it fell due or,
-     * if the reader was still parked then, from when it woke. A get that fell due while the last
-     * one was still waiting on the cache is timed from when it fell due.
+     * spinning reader (a variant of this loop, not kept), a third busy thread, was descheduled for
+     * milliseconds (sluice's p99 1.4-1.7 ms spinning, 26-32 µs parking, at 20 µs writes). A park
+     * may wake late (a 20 µs park takes about 90 µs here); that lateness is the reader's, so a get
+     * is timed from when it fell due or, if the reader was still parked then, from when it woke. A
+     * get that fell due while the last one was still waiting on the cache is timed from when it
+     * fell due.
      */
     private long[] getOnSchedule(Random schedule, long nanos) {
         double meanGap = gapWrites * (double) writeNanos;

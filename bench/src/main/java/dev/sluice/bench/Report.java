@@ -90,6 +90,7 @@ public final class Report {
         jmhCrossCheck(rows);
         flatness(rows);
         SlowBackendReport.print(rows, hitRuns);
+        SlowBackendReport.paced(dir.resolve("paced.csv"));
         memory(dir.resolve("memory.csv"));
         System.out.println("\n## Every row\n");
         table(rows);
@@ -336,7 +337,7 @@ public final class Report {
         }
     }
 
-    private static List<String> split(String line) {
+    static List<String> split(String line) {
         List<String> cells = new ArrayList<>();
         for (String cell : line.split(",", -1)) {
             cells.add(cell.replace("\"", ""));

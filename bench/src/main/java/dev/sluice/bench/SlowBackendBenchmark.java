@@ -28,7 +28,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  *   <li>{@code hitsDuringWriteBacks}: one thread puts as above while another reads a hot set that
  *       stays resident, so every get is a hit; sampled times give the hit's percentiles. A hit
  *       must not wait for another key's I/O, which a cache that writes back under its one lock
- *       cannot promise.
+ *       cannot promise. The reader's next get waits for its last (a closed loop), which hides
+ *       how long a lock-based peer's reader is blocked; {@link PacedHits} times gets from when
+ *       they fall due.
  * </ul>
  */
 @State(Scope.Benchmark)

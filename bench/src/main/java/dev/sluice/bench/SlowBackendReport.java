@@ -10,13 +10,21 @@ import static dev.sluice.bench.Report.showRatio;
 
 import dev.sluice.bench.Report.Row;
 import dev.sluice.bench.Report.Score;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The report's slow-backend section: JMH's dirty-eviction throughput, and the hit percentiles
- * of {@code SlowBackendBenchmark.hitsDuringWriteBacks} over bench/run's one-fork runs.
+ * The report's slow-backend section: JMH's dirty-eviction throughput, the hit percentiles of
+ * {@code SlowBackendBenchmark.hitsDuringWriteBacks} over bench/run's one-fork runs, and
+ * {@link PacedHits}'s latencies of gets on a schedule of their own.
  */
 final class SlowBackendReport {
     private SlowBackendReport() {}
@@ -83,5 +91,55 @@ final class SlowBackendReport {
         double error = Math.max(interval[0] - interval[1], interval[2] - interval[0]) / interval[0];
         return String.format("%s (%s-%s)%s", number(interval[0]), number(interval[1]), number(interval[2]),
                 !(error <= QUOTABLE) ? ", error > 10%: not quotable" : "");
+    }
+
+    /**
+     * PacedHits's JVMs, by write time, peer and window: each latency as the median JVM's with the
+     * lowest and highest. No ratio: a cache whose gets queue makes them wait for as long as the
+     * reader is passed over, seconds here, so its percentiles are not a stable property of the
+     * cache; the table shows both windows, so that a reader can see the waits in either.
+     */
+    static void paced(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<String> lines = Files.readAllLines(file);
+        List<String> header = Report.split(lines.get(0));
+        Map<String, List<List<String>>> groups = new TreeMap<>(Comparator.comparing((String k) -> k.split(" ")[0].length())
+                .thenComparing(k -> k)); // 20 µs before 200 µs
+        Map<String, Integer> peerOrder = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> cells = Report.split(line);
+            String peer = cells.get(header.indexOf("peer"));
+            peerOrder.putIfAbsent(peer, peerOrder.size());
+            String key = cells.get(header.indexOf("writeMicros")) + " " + peerOrder.get(peer) + " "
+                    + String.format("%05d", Integer.parseInt(cells.get(header.indexOf("seconds"))));
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cells);
+        }
+        System.out.println("\nGets on a Poisson schedule (PacedHits), timed from when each fell due: the median JVM's "
+                + "latency (lowest-highest JVM), in µs.\n");
+        System.out.println("| write | peer | window | JVMs | gets | p50 | p99 | p99.9 | max | puts per ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        for (List<List<String>> jvms : groups.values()) {
+            List<String> first = jvms.get(0);
+            System.out.printf("| %s µs | %s | %s s | %d | %s | %s | %s | %s | %s | %s |%n", first.get(header.indexOf("writeMicros")),
+                    first.get(header.indexOf("peer")), first.get(header.indexOf("seconds")), jvms.size(),
+                    number(median(header, jvms, "gets")), spread(header, jvms, "p50"), spread(header, jvms, "p99"),
+                    spread(header, jvms, "p999"), spread(header, jvms, "max"), number(median(header, jvms, "putsPerMs")));
+        }
+    }
+
+    private static double[] column(List<String> header, List<List<String>> jvms, String name) {
+        return jvms.stream().mapToDouble(cells -> Double.parseDouble(cells.get(header.indexOf(name)))).sorted().toArray();
+    }
+
+    private static double median(List<String> header, List<List<String>> jvms, String name) {
+        return Report.spread(column(header, jvms, name), "").value();
+    }
+
+    private static String spread(List<String> header, List<List<String>> jvms, String name) {
+        double[] sorted = column(header, jvms, name);
+        return sorted.length == 1 ? number(sorted[0]) : String.format("%s (%s-%s)", number(median(header, jvms, name)),
+                number(sorted[0]), number(sorted[sorted.length - 1]));
     }
 }

@@ -39,7 +39,12 @@ public final class PacedHits {
     private final Peer cache;
     private final long writeNanos;
     private final int gapWrites;
-    private volatile boolean stopped; // written once by the main thread, read by the putter each put
+    /**
+     * Written once by the main thread, read by the putter before each put: volatile so that the
+     * putter sees it and stops (visibility only; nothing is published through it; a harness
+     * field, no jcstress test).
+     */
+    private volatile boolean stopped;
     /**
      * The putter's count, read by the main thread while the putter runs, at the start and end of
      * the measured window. Volatile so that those reads see a current count (one writer, so the

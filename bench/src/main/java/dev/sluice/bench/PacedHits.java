@@ -3,6 +3,7 @@ package dev.sluice.bench;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,9 +20,10 @@ import java.util.concurrent.locks.LockSupport;
  * that falls due while the reader is still waiting on the cache counts that wait too.
  *
  * <p>One thread puts as in {@code SlowBackendBenchmark} (its own 3,000 keys in a 1,000-entry cache,
- * so every put evicts a dirty victim whose write spins WRITE_MICROS); the main thread gets the
- * resident hot set, on average one get per GAP_WRITES writes' time (default
- * {@link #MEAN_GAP_WRITES}). After {@link #WARMUP_SECONDS} s it records every get for SECONDS s.
+ * so every put evicts a dirty victim whose write spins WRITE_MICROS); the main thread gets
+ * {@link #HOT_KEYS} resident keys in turn, on average one get per GAP_WRITES writes' time (default
+ * {@link #MEAN_GAP_WRITES}), and counts the gets that missed: a hot key evicted while the reader
+ * could not get at it, which only a reader passed over for a long time should see. After {@link #WARMUP_SECONDS} s it records every get for SECONDS s.
  * If the cache serves gets more slowly than they fall due, they queue and wait for as long as it
  * falls behind; bench/run measures two window lengths, so that such waits are seen not to be one
  * window's artefact.
@@ -31,10 +33,16 @@ import java.util.concurrent.locks.LockSupport;
  * with the seed, which fixes the schedule.
  */
 public final class PacedHits {
-    static final String HEADER = "peer,writeMicros,seconds,gapWrites,seed,gets,p50,p99,p999,max,putsPerMs";
+    static final String HEADER = "peer,writeMicros,seconds,gapWrites,seed,gets,misses,p50,p99,p999,max,putsPerMs";
     static final int WARMUP_SECONDS = 3;
     /** Gets are due on average once per this many writes' time, unless GAP_WRITES says otherwise. */
     static final int MEAN_GAP_WRITES = 4;
+    /**
+     * The hot set: few keys, so that each is got every few milliseconds, long before a putter that
+     * evicts one entry per write could push it out of the 1,000 entries (with JMH's 100 hot keys a
+     * get of each every 8-80 ms would leave sluice only a 22% margin at 200 µs writes).
+     */
+    static final int HOT_KEYS = 10;
 
     private final Peer cache;
     private final long writeNanos;
@@ -74,8 +82,9 @@ public final class PacedHits {
         long seed = args.length >= 4 ? Long.parseLong(args[3]) : System.nanoTime();
         int gapWrites = args.length == 5 ? positive(args[4], "GAP_WRITES") : MEAN_GAP_WRITES;
         long writeNanos = TimeUnit.MICROSECONDS.toNanos(writeMicros);
-        Peer cache = SlowBackendPeers.create(args[0], SlowBackendBenchmark.CAPACITY, writeNanos);
-        for (int key = 0; key < SlowBackendBenchmark.HOT; key++) {
+        LongAdder misses = new LongAdder();
+        Peer cache = SlowBackendPeers.create(args[0], SlowBackendBenchmark.CAPACITY, writeNanos, misses);
+        for (int key = 0; key < HOT_KEYS; key++) {
             cache.get(key);
         }
         PacedHits run = new PacedHits(cache, writeNanos, gapWrites);
@@ -84,14 +93,16 @@ public final class PacedHits {
         Random schedule = new Random(seed);
         run.getOnSchedule(schedule, TimeUnit.SECONDS.toNanos(WARMUP_SECONDS)); // JIT; discarded
         long putsBefore = run.puts;
+        long missesBefore = misses.sum();
         long measuredFrom = System.nanoTime();
         long[] latencies = run.getOnSchedule(schedule, TimeUnit.SECONDS.toNanos(seconds));
         double putsPerMs = (run.puts - putsBefore) / ((System.nanoTime() - measuredFrom) / 1e6);
+        long missed = misses.sum() - missesBefore;
         run.stopped = true;
         putter.join();
         Arrays.sort(latencies);
-        System.out.printf("%s,%d,%d,%d,%d,%d,%s,%s,%s,%s,%.3f%n", args[0], writeMicros, seconds, gapWrites, seed,
-                latencies.length,
+        System.out.printf("%s,%d,%d,%d,%d,%d,%d,%s,%s,%s,%s,%.3f%n", args[0], writeMicros, seconds, gapWrites, seed,
+                latencies.length, missed,
                 micros(latencies, 0.50), micros(latencies, 0.99), micros(latencies, 0.999),
                 micros(latencies, 1.0), putsPerMs);
     }
@@ -141,7 +152,7 @@ public final class PacedHits {
                 woke = now;
             }
             long from = due - woke > 0 ? due : woke;
-            cache.get(Math.floorMod(count, SlowBackendBenchmark.HOT)); // a get locks or buffers: it cannot be elided
+            cache.get(Math.floorMod(count, HOT_KEYS)); // a get locks or buffers: it cannot be elided
             if (count == latencies.length) {
                 throw new IllegalStateException("more gets were due than " + count + ": the schedule's gaps are not "
                         + meanGap + " ns on average");

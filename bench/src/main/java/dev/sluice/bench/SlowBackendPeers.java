@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Write-back caches over a slow backend (each write spins for a fixed time, as a device would
@@ -18,11 +19,16 @@ final class SlowBackendPeers {
     private SlowBackendPeers() { }
 
     static Peer create(String name, int capacity, long writeNanos) {
+        return create(name, capacity, writeNanos, new LongAdder());
+    }
+
+    /** As above, counting every get that missed (and so loaded) in {@code misses}. */
+    static Peer create(String name, int capacity, long writeNanos, LongAdder misses) {
         switch (name) {
-            case "sluice": return sluice(capacity, writeNanos, ForkJoinPool.commonPool());
-            case "sluiceCallerRuns": return sluice(capacity, writeNanos, Runnable::run);
-            case "imagoStyle": return new ImagoStyle(capacity, writeNanos);
-            case "linkedHashMap": return new SynchronizedLru(capacity, writeNanos);
+            case "sluice": return sluice(capacity, writeNanos, ForkJoinPool.commonPool(), misses);
+            case "sluiceCallerRuns": return sluice(capacity, writeNanos, Runnable::run, misses);
+            case "imagoStyle": return new ImagoStyle(capacity, writeNanos, misses);
+            case "linkedHashMap": return new SynchronizedLru(capacity, writeNanos, misses);
             default: throw new IllegalArgumentException("unknown write-back peer " + name);
         }
     }
@@ -43,10 +49,11 @@ final class SlowBackendPeers {
      * off the callers' threads; caller-runs makes whichever thread triggers a drain, a reader
      * whose hit filled the read buffer included, run that drain's write-backs after unlocking.
      */
-    static Peer sluice(int capacity, long writeNanos, Executor executor) {
+    static Peer sluice(int capacity, long writeNanos, Executor executor, LongAdder misses) {
         return new Peer.Sluice(new WriteBackCache<>(new Backend<>() {
             @Override
             public Integer load(Integer key) {
+                misses.increment();
                 return key + 1;
             }
 
@@ -62,17 +69,20 @@ final class SlowBackendPeers {
         private final int capacity;
         private final long writeNanos;
         private final Map<Integer, long[]> entries = new HashMap<>(); // {value, lastUsed, dirty}
+        private final LongAdder misses;
         private long clock;
 
-        ImagoStyle(int capacity, long writeNanos) {
+        ImagoStyle(int capacity, long writeNanos, LongAdder misses) {
             this.capacity = capacity;
             this.writeNanos = writeNanos;
+            this.misses = misses;
         }
 
         @Override
         public synchronized Integer get(Integer key) {
             long[] entry = entries.get(key);
             if (entry == null) {
+                misses.increment();
                 makeRoom();
                 entry = new long[] {key + 1, 0, 0};
                 entries.put(key, entry);
@@ -109,7 +119,10 @@ final class SlowBackendPeers {
     static final class SynchronizedLru implements Peer {
         private final Map<Integer, long[]> map; // {value, dirty}
 
-        SynchronizedLru(int capacity, long writeNanos) {
+        private final LongAdder misses;
+
+        SynchronizedLru(int capacity, long writeNanos, LongAdder misses) {
+            this.misses = misses;
             map = new LinkedHashMap<>(16, 0.75f, true) {
                 private static final long serialVersionUID = 1L;
 
@@ -128,7 +141,10 @@ final class SlowBackendPeers {
 
         @Override
         public synchronized Integer get(Integer key) {
-            return (int) map.computeIfAbsent(key, k -> new long[] {k + 1, 0})[0];
+            return (int) map.computeIfAbsent(key, k -> {
+                misses.increment();
+                return new long[] {k + 1, 0};
+            })[0];
         }
 
         @Override

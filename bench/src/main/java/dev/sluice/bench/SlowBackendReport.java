@@ -118,13 +118,14 @@ final class SlowBackendReport {
         }
         System.out.println("\nGets on a Poisson schedule (PacedHits), timed from when each fell due: the median JVM's "
                 + "latency (lowest-highest JVM), in µs.\n");
-        System.out.println("| write | peer | window | JVMs | gets | p50 | p99 | p99.9 | max | puts per ms |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| write | peer | window | JVMs | gets | misses | p50 | p99 | p99.9 | max | puts per ms |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (List<List<String>> jvms : groups.values()) {
             List<String> first = jvms.get(0);
-            System.out.printf("| %s µs | %s | %s s | %d | %s | %s | %s | %s | %s | %s |%n", first.get(header.indexOf("writeMicros")),
-                    first.get(header.indexOf("peer")), first.get(header.indexOf("seconds")), jvms.size(),
-                    number(median(header, jvms, "gets")), spread(header, jvms, "p50"), spread(header, jvms, "p99"),
+            System.out.printf("| %s µs | %s | %s s | %d | %s | %s | %s | %s | %s | %s | %s |%n",
+                    first.get(header.indexOf("writeMicros")), first.get(header.indexOf("peer")),
+                    first.get(header.indexOf("seconds")), jvms.size(), number(median(header, jvms, "gets")),
+                    spread(header, jvms, "misses"), spread(header, jvms, "p50"), spread(header, jvms, "p99"),
                     spread(header, jvms, "p999"), spread(header, jvms, "max"), number(median(header, jvms, "putsPerMs")));
         }
     }
